@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Counter sets of kvm_irqpath: one per VM and one for events that no VM
+ * can be tied to. Writers bump their own CPU's copy from probe context;
+ * readers sum every CPU's copy and subtract the baseline of the last reset.
+ */
+#ifndef _IRQPATH_COUNTERS_H
+#define _IRQPATH_COUNTERS_H
+
+#include <linux/types.h>
+#include <linux/percpu.h>
+
+/* Distinct GSIs and vCPUs tracked per VM; the rest share an overflow row. */
+#define IRQPATH_SLOT_BITS	6
+#define IRQPATH_SLOTS		(1U << IRQPATH_SLOT_BITS)
+#define IRQPATH_SLOT_OTHER	IRQPATH_SLOTS
+
+/* The order is the order of the `stats` lines; names in counters.c. */
+enum irqpath_counter {
+	IRQPATH_IRQFD_WAKEUPS,
+	IRQPATH_IRQFD_FAST,
+	IRQPATH_IRQFD_DEFERRED,
+	IRQPATH_IRQFD_INJECTS,
+	IRQPATH_MSI_INJECTS,
+	IRQPATH_VCPU_DELIVERIES,
+	IRQPATH_NR_COUNTERS
+};
+
+/* Columns of a `gsi` row. */
+enum irqpath_gsi_col {
+	IRQPATH_GSI_WAKEUPS,
+	IRQPATH_GSI_FAST,
+	IRQPATH_GSI_DEFERRED,
+	IRQPATH_GSI_INJECTS,
+	IRQPATH_GSI_NR
+};
+
+extern const char *const irqpath_counter_names[IRQPATH_NR_COUNTERS];
+extern const char *const irqpath_gsi_col_names[IRQPATH_GSI_NR];
+
+/* One CPU's counts, a sum over CPUs, or a reset baseline. */
+struct irqpath_counts {
+	u64 c[IRQPATH_NR_COUNTERS];
+	u64 gsi[IRQPATH_SLOTS + 1][IRQPATH_GSI_NR];
+	u64 vcpu[IRQPATH_SLOTS + 1];
+};
+
+/* Slot i holds id + 1, 0 when free; filled once with cmpxchg, never freed. */
+struct irqpath_slots {
+	u32 key[IRQPATH_SLOTS];
+};
+
+unsigned int irqpath_slot_get(struct irqpath_slots *s, u32 id);
+bool irqpath_slot_id(const struct irqpath_slots *s, unsigned int slot,
+		     u32 *id);
+
+void irqpath_counts_sum(struct irqpath_counts *sum,
+			struct irqpath_counts __percpu *pcpu);
+void irqpath_counts_sub(struct irqpath_counts *val,
+			const struct irqpath_counts *base);
+
+#endif /* _IRQPATH_COUNTERS_H */

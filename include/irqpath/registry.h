@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-VM records, keyed by the address of the VM's struct kvm. The key is
+ * never dereferenced here: the hooks read what they need from the kvm and
+ * pass it in, so this file builds without KVM headers.
+ */
+#ifndef _IRQPATH_REGISTRY_H
+#define _IRQPATH_REGISTRY_H
+
+#include <linux/list.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "irqpath/counters.h"
+
+/* "<pid>-<n>": up to 10 digits of pid, 20 of n. */
+#define IRQPATH_NAME_LEN	32
+
+enum irqpath_vm_state {
+	IRQPATH_VM_PENDING,	/* in the registry, no debugfs directory yet */
+	IRQPATH_VM_PUBLISHING,	/* the work is creating its directory */
+	IRQPATH_VM_LIVE,
+	IRQPATH_VM_DEAD,	/* retired, waiting for the work to free it */
+};
+
+struct irqpath_vm {
+	struct hlist_node hnode;	/* irqpath_hash, RCU */
+	struct list_head node;		/* irqpath_vms, creation order, RCU */
+	struct list_head work;		/* pending or dead list of the work */
+	const void *key;
+	pid_t pid;
+	bool discovered;		/* found on an event, not at creation */
+	enum irqpath_vm_state state;
+	char name[IRQPATH_NAME_LEN];
+	char comm[TASK_COMM_LEN];	/* under irqpath_read_lock */
+	struct irqpath_slots gsi_slots;
+	struct irqpath_slots vcpu_slots;
+	struct irqpath_counts __percpu *pcpu;
+	struct irqpath_counts *base;	/* under irqpath_read_lock */
+	struct dentry *dir;
+};
+
+/* How the registry shows a VM to the world; debugfs in the module. */
+struct irqpath_registry_ops {
+	struct dentry *(*publish)(struct irqpath_vm *vm);
+	void (*unpublish)(struct irqpath_vm *vm);
+};
+
+/* Held by readers and reset: baselines, comm. Process context only. */
+extern spinlock_t irqpath_read_lock;
+extern struct list_head irqpath_vms;
+extern struct irqpath_vm *irqpath_unattributed;
+
+int irqpath_registry_init(const struct irqpath_registry_ops *ops);
+void irqpath_registry_exit(void);
+
+struct irqpath_vm *irqpath_vm_lookup(const void *key);
+struct irqpath_vm *irqpath_vm_create(const void *key, pid_t pid,
+				     const char *comm);
+struct irqpath_vm *irqpath_vm_get(const void *key, pid_t pid);
+void irqpath_vm_retire(const void *key);
+
+void irqpath_vm_snapshot(struct irqpath_vm *vm, struct irqpath_counts *val,
+			 char *comm);
+void irqpath_registry_reset(void);
+void irqpath_registry_flush(void);
+
+/* Module-wide figures shown in `unattributed`. */
+u64 irqpath_registry_vm_seq(void);
+unsigned long irqpath_registry_alloc_failures(void);
+
+#endif /* _IRQPATH_REGISTRY_H */

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Fetch and unpack a Debian kernel (image, headers, kbuild) for module builds and guest boots.
+# usage: kernel.sh <6.1|6.12>   -> prints the kernel dir (last line of stdout)
+# env: KVER_61 / KVER_612 override the pinned kernel ABI names; CACHE (default /var/cache/kvm_irqpath)
+set -euo pipefail
+
+ver=${1:-6.12}
+CACHE=${CACHE:-/var/cache/kvm_irqpath}
+DEBS=$CACHE/debs
+log() { echo "kernel.sh[$ver]: $*" >&2; }
+
+case $ver in
+    # 6.1.0-56-amd64 is package version 6.1.192-2
+    6.1)  pin=${KVER_61:-6.1.0-56-amd64};       pat='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
+    6.12) pin=${KVER_612:-6.12.117+deb12-amd64}; pat='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+    *) echo "usage: $0 <6.1|6.12>" >&2; exit 2 ;;
+esac
+
+mkdir -p "$DEBS" "$CACHE/kernels"
+exec 9>"$CACHE/kernels/.lock-$ver"
+flock 9
+
+apt_updated=
+apt_candidate() {   # prints the candidate version of a package, empty if none
+    apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ && $2 != "(none)" {print $2}'
+}
+cached_deb() { ls "$DEBS/${1}_"*.deb 2>/dev/null | sort -V | tail -1; }
+available() {
+    [ -n "$(cached_deb "$1")" ] && return 0
+    [ -n "$(apt_candidate "$1")" ] && return 0
+    if [ -z "$apt_updated" ]; then apt_updated=1; log "apt-get update"; apt-get update -qq >&2; fi
+    [ -n "$(apt_candidate "$1")" ]
+}
+
+# Pick the kernel: the pin if it is cached or still in the archive, else the newest one there.
+kver=$pin
+if [ ! -f "$CACHE/kernels/$kver/kver" ] && ! available "linux-image-$kver-unsigned"; then
+    newest=$(apt-cache pkgnames linux-image- | grep -E "$pat" | sort -V | tail -1 || true)
+    [ -n "$newest" ] || { log "no $pat in apt"; exit 1; }
+    kver=${newest#linux-image-}; kver=${kver%-unsigned}
+    log "pinned $pin not available, using $kver"
+fi
+kdir=$CACHE/kernels/$kver
+
+if [ -f "$kdir/kver" ]; then
+    log "cached $kdir"
+    echo "$kdir"
+    exit 0
+fi
+
+fetch() {   # fetch <package>: make sure its .deb is in $DEBS, print its path
+    local f; f=$(cached_deb "$1")
+    if [ -z "$f" ]; then
+        available "$1" || { log "package $1 not found"; exit 1; }
+        log "apt-get download $1"
+        (cd "$DEBS" && apt-get download -qq -o APT::Sandbox::User=root "$1" >&2)
+        f=$(cached_deb "$1")
+    fi
+    echo "$f"
+}
+
+img=$(fetch "linux-image-$kver-unsigned")
+hdr=$(fetch "linux-headers-$kver")
+common=$(fetch "linux-headers-${kver%-amd64}-common")
+kbuild_pkg=$(dpkg-deb -f "$hdr" Depends | grep -o 'linux-kbuild-[^ ,]*' | head -1)
+kbuild=$(fetch "$kbuild_pkg")
+
+tmp=$CACHE/kernels/.$kver.tmp
+rm -rf "$tmp"; mkdir -p "$tmp"
+for d in "$img" "$hdr" "$common" "$kbuild"; do
+    log "unpack $(basename "$d")"
+    dpkg -x "$d" "$tmp"
+done
+
+# Headers: make the -amd64 dir self-contained inside $kdir.
+hdir=usr/src/linux-headers-$kver
+cdir=usr/src/linux-headers-${kver%-amd64}-common
+sed -i "s|^include /usr/src/.*|include $kdir/$cdir/Makefile|" "$tmp/$hdir/Makefile"
+for l in scripts tools; do
+    t=$(readlink "$tmp/$hdir/$l")
+    case $t in /*) ln -sfn "$kdir$t" "$tmp/$hdir/$l" ;; esac   # absolute -> inside the unpacked tree
+    [ -e "$tmp/$hdir/$l" ] || { log "$hdir/$l -> $t does not resolve"; exit 1; }
+done
+ln -sfn "$hdir" "$tmp/build"
+ln -sfn "../../../$hdir" "$tmp/lib/modules/$kver/build"
+ln -sfn "../../../$cdir" "$tmp/lib/modules/$kver/source"
+
+# Modules: decompress what the guest needs plus their dependencies, then depmod.
+mdir=$tmp/lib/modules/$kver
+unz() { for f in "$@"; do case $f in *.xz) xz -d -f "$f" ;; *.zst) zstd -q -d --rm "$f" ;; esac; done; }
+for sub in arch/x86/kvm virt drivers/vfio drivers/crypto/ccp drivers/iommu net/9p fs/9p fs/netfs; do
+    [ -d "$mdir/kernel/$sub" ] || continue
+    find "$mdir/kernel/$sub" \( -name '*.ko.xz' -o -name '*.ko.zst' \) -print0 | xargs -0 -r -n 50 bash -c "$(declare -f unz); unz \"\$@\"" _
+done
+while :; do
+    depmod -b "$tmp" "$kver"
+    todo=$(awk -F': *' '$1 ~ /\.ko$/ {print $2}' "$mdir/modules.dep" | tr ' ' '\n' | grep -E '\.ko\.(xz|zst)$' | sort -u || true)
+    [ -n "$todo" ] || break
+    for m in $todo; do unz "$mdir/$m"; done
+done
+
+rm -rf "$kdir"; mv "$tmp" "$kdir"
+
+# Check that an out-of-tree module builds cleanly with W=1.
+h=$kdir/hello
+mkdir -p "$h"
+cat > "$h/hello.c" <<'C'
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/module.h>
+#include <linux/init.h>
+
+static int __init hello_init(void)
+{
+	pr_info("hello: loaded\n");
+	return 0;
+}
+
+static void __exit hello_exit(void)
+{
+	pr_info("hello: unloaded\n");
+}
+
+module_init(hello_init);
+module_exit(hello_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("harness hello-world");
+C
+echo 'obj-m := hello.o' > "$h/Kbuild"
+log "building hello-world module (W=1)"
+if ! make -C "$kdir/build" M="$h" W=1 modules >"$h/build.log" 2>&1 || grep -q 'warning:' "$h/build.log"; then
+    tail -30 "$h/build.log" >&2
+    log "hello-world module build FAILED (log: $h/build.log)"
+    exit 1
+fi
+
+echo "$kver" > "$kdir/kver"
+log "ready: $kdir"
+echo "$kdir"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Boot a kernel + initramfs under QEMU TCG and capture the serial console.
+# usage: qemu-run.sh <kerneldir> <initrd> <check|demo|shell> <logfile>
+# env: QEMU_TIMEOUT (s, default 900), VERBOSE=1 (echo the console), QEMU_IOMMU=0 (no intel-iommu/edu),
+#      QEMU_EXTRA (more qemu arguments), QEMU_APPEND (more kernel arguments)
+set -euo pipefail
+
+kdir=$1 initrd=$2 mode=$3 logfile=$4
+vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -1)
+
+append="console=ttyS0 panic=-1 irqpath.mode=$mode quiet loglevel=4 ${QEMU_APPEND:-}"
+dev=()
+if [ "${QEMU_IOMMU:-1}" = 1 ]; then
+    # intel-iommu must come before the PCI devices it translates; TCG has no kernel irqchip, so
+    # intremap=on needs no kernel-irqchip=split here.
+    dev=(-device intel-iommu,intremap=on -device edu)
+    append="$append intel_iommu=on"
+fi
+cmd=(qemu-system-x86_64 -machine q35 -cpu max -m 2048 -smp 2 -accel tcg,thread=single
+     -nographic -no-reboot -kernel "$vmlinuz" -initrd "$initrd" -append "$append"
+     -nic none "${dev[@]}" ${QEMU_EXTRA:-})
+
+if [ "$mode" = shell ]; then
+    exec "${cmd[@]}"
+fi
+
+mkdir -p "$(dirname "$logfile")"
+set +e
+if [ "${VERBOSE:-0}" = 1 ]; then
+    timeout -k 10 "${QEMU_TIMEOUT:-900}" "${cmd[@]}" </dev/null 2>&1 | tee "$logfile"
+else
+    timeout -k 10 "${QEMU_TIMEOUT:-900}" "${cmd[@]}" </dev/null >"$logfile" 2>&1
+fi
+rc=${PIPESTATUS[0]}
+set -e
+# drop CRs and terminal escapes so the log greps cleanly
+sed -e 's/\r//g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' "$logfile" >"$logfile.tmp" && mv "$logfile.tmp" "$logfile"
+[ "$rc" = 124 ] && echo "qemu-run: timed out after ${QEMU_TIMEOUT:-900} s" >>"$logfile"
+if ! grep -q 'IRQPATH-GUEST-DONE rc=' "$logfile"; then
+    echo "qemu-run: guest did not finish (qemu rc=$rc, log $logfile)" >&2
+    exit 1
+fi

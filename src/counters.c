@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU counter sets and the slot tables that map a GSI or a vCPU id to
+ * a row. Nothing here knows KVM, so the KUnit suites build it as it is.
+ */
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/string.h>
+
+#include "irqpath/counters.h"
+
+const char *const irqpath_counter_names[IRQPATH_NR_COUNTERS] = {
+	[IRQPATH_IRQFD_WAKEUPS]		= "irqfd_wakeups",
+	[IRQPATH_IRQFD_FAST]		= "irqfd_fast",
+	[IRQPATH_IRQFD_DEFERRED]	= "irqfd_deferred",
+	[IRQPATH_IRQFD_INJECTS]		= "irqfd_injects",
+	[IRQPATH_MSI_INJECTS]		= "msi_injects",
+	[IRQPATH_VCPU_DELIVERIES]	= "vcpu_deliveries",
+};
+
+const char *const irqpath_gsi_col_names[IRQPATH_GSI_NR] = {
+	[IRQPATH_GSI_WAKEUPS]	= "wakeups",
+	[IRQPATH_GSI_FAST]	= "fast",
+	[IRQPATH_GSI_DEFERRED]	= "deferred",
+	[IRQPATH_GSI_INJECTS]	= "injects",
+};
+
+/*
+ * Called from hard-IRQ context: lock-free open addressing. Ids are mostly
+ * dense (vCPU 0..n, GSI 24..n), so the low bits spread them without a hash.
+ * Returns IRQPATH_SLOT_OTHER when the table is full, so nothing is lost.
+ */
+unsigned int irqpath_slot_get(struct irqpath_slots *s, u32 id)
+{
+	u32 want = id + 1;
+	unsigned int i, n;
+
+	if (!want)
+		return IRQPATH_SLOT_OTHER;
+
+	for (n = 0, i = id & (IRQPATH_SLOTS - 1); n < IRQPATH_SLOTS;
+	     n++, i = (i + 1) & (IRQPATH_SLOTS - 1)) {
+		u32 cur = READ_ONCE(s->key[i]);
+
+		if (cur == want)
+			return i;
+		if (cur)
+			continue;
+		cur = cmpxchg(&s->key[i], 0, want);
+		if (!cur || cur == want)
+			return i;
+	}
+	return IRQPATH_SLOT_OTHER;
+}
+
+/* Which id a slot holds; false for a free slot and for the overflow row. */
+bool irqpath_slot_id(const struct irqpath_slots *s, unsigned int slot,
+		     u32 *id)
+{
+	u32 key;
+
+	if (slot >= IRQPATH_SLOTS)
+		return false;
+	key = READ_ONCE(s->key[slot]);
+	if (!key)
+		return false;
+	*id = key - 1;
+	return true;
+}
+
+/* Sums are taken with plain loads: a u64 store is atomic on 64-bit. */
+void irqpath_counts_sum(struct irqpath_counts *sum,
+			struct irqpath_counts __percpu *pcpu)
+{
+	const u64 *src;
+	u64 *dst = (u64 *)sum;
+	size_t i, n = sizeof(*sum) / sizeof(u64);
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		src = (const u64 *)per_cpu_ptr(pcpu, cpu);
+		for (i = 0; i < n; i++)
+			dst[i] += READ_ONCE(src[i]);
+	}
+}
+
+/* Modular arithmetic keeps the difference right across a 64-bit wrap. */
+void irqpath_counts_sub(struct irqpath_counts *val,
+			const struct irqpath_counts *base)
+{
+	const u64 *b = (const u64 *)base;
+	u64 *v = (u64 *)val;
+	size_t i, n = sizeof(*val) / sizeof(u64);
+
+	for (i = 0; i < n; i++)
+		v[i] -= b[i];
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/kvm_irqpath. Per-VM files point at their record: debugfs
+ * removes a VM's directory (and waits for its readers) before the record
+ * is freed, so a file never outlives what it shows.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/rcupdate.h>
+#include <linux/uaccess.h>
+
+#include "irqpath/debugfs.h"
+#include "irqpath/probes.h"
+#include "irqpath/render.h"
+
+static struct dentry *irqpath_root;
+static struct dentry *irqpath_vms_dir;
+static unsigned long irqpath_alloc_failures_base;
+
+/* A snapshot is 2.6 kB: too big for a stack frame. */
+static int irqpath_show_vm(struct seq_file *m,
+			   void (*render)(struct seq_file *m,
+					  const struct irqpath_vm *vm,
+					  const struct irqpath_counts *val))
+{
+	struct irqpath_vm *vm = m->private;
+	struct irqpath_counts *val;
+
+	val = kmalloc(sizeof(*val), GFP_KERNEL);
+	if (!val)
+		return -ENOMEM;
+	irqpath_vm_snapshot(vm, val, NULL);
+	render(m, vm, val);
+	kfree(val);
+	return 0;
+}
+
+static void irqpath_render_vm_stats(struct seq_file *m,
+				    const struct irqpath_vm *vm,
+				    const struct irqpath_counts *val)
+{
+	irqpath_render_stats(m, val);
+}
+
+static int stats_show(struct seq_file *m, void *v)
+{
+	return irqpath_show_vm(m, irqpath_render_vm_stats);
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static int gsi_show(struct seq_file *m, void *v)
+{
+	return irqpath_show_vm(m, irqpath_render_gsi);
+}
+DEFINE_SHOW_ATTRIBUTE(gsi);
+
+static int vcpus_show(struct seq_file *m, void *v)
+{
+	return irqpath_show_vm(m, irqpath_render_vcpus);
+}
+DEFINE_SHOW_ATTRIBUTE(vcpus);
+
+static int info_show(struct seq_file *m, void *v)
+{
+	struct irqpath_vm *vm = m->private;
+	char comm[TASK_COMM_LEN];
+
+	spin_lock(&irqpath_read_lock);
+	strscpy(comm, vm->comm, sizeof(comm));
+	spin_unlock(&irqpath_read_lock);
+	irqpath_render_info(m, vm, comm);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(info);
+
+/* Events no VM can be tied to, and events the kprobe layer dropped. */
+static int unattributed_show(struct seq_file *m, void *v)
+{
+	struct irqpath_counts *val;
+	unsigned long missed = 0, failures;
+	unsigned int i;
+
+	val = kmalloc(sizeof(*val), GFP_KERNEL);
+	if (!val)
+		return -ENOMEM;
+	irqpath_vm_snapshot(irqpath_unattributed, val, NULL);
+	irqpath_render_stats(m, val);
+	kfree(val);
+
+	spin_lock(&irqpath_read_lock);
+	for (i = 0; i < irqpath_nr_probes; i++)
+		missed += irqpath_probe_missed(&irqpath_probes[i]) -
+			  irqpath_probes[i].missed_base;
+	failures = irqpath_registry_alloc_failures() -
+		   irqpath_alloc_failures_base;
+	spin_unlock(&irqpath_read_lock);
+	seq_printf(m, "probe_missed %lu\n", missed);
+	seq_printf(m, "vm_alloc_failed %lu\n", failures);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(unattributed);
+
+static int probes_show(struct seq_file *m, void *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < irqpath_nr_probes; i++) {
+		struct irqpath_probe *p = &irqpath_probes[i];
+		u64 hits;
+
+		spin_lock(&irqpath_read_lock);
+		hits = irqpath_probe_hits(p) - p->hits_base;
+		spin_unlock(&irqpath_read_lock);
+		irqpath_render_probe(m, p->name, irqpath_probe_symbol(p),
+				     irqpath_probe_state_name(READ_ONCE(p->state)),
+				     hits);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(probes);
+
+static int summary_show(struct seq_file *m, void *v)
+{
+	char comm[TASK_COMM_LEN], pid[16];
+	struct irqpath_counts *val;
+	struct irqpath_vm *vm;
+
+	val = kmalloc(sizeof(*val), GFP_KERNEL);
+	if (!val)
+		return -ENOMEM;
+	irqpath_render_summary_header(m);
+	rcu_read_lock();
+	list_for_each_entry_rcu(vm, &irqpath_vms, node) {
+		irqpath_vm_snapshot(vm, val, comm);
+		snprintf(pid, sizeof(pid), "%d", vm->pid);
+		irqpath_render_summary_row(m, vm->name, pid,
+					   comm[0] ? comm : "?", val);
+	}
+	rcu_read_unlock();
+	irqpath_vm_snapshot(irqpath_unattributed, val, NULL);
+	irqpath_render_summary_row(m, "unattributed", "-", "-", val);
+	kfree(val);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(summary);
+
+/* Nothing changes unless the whole write is exactly "1". */
+static ssize_t reset_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	char buf[2];
+	int ret;
+
+	if (len < 1 || len > sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	ret = irqpath_parse_reset(buf, len);
+	if (ret)
+		return ret;
+
+	irqpath_registry_reset();
+	irqpath_probes_reset();
+	spin_lock(&irqpath_read_lock);
+	irqpath_alloc_failures_base = irqpath_registry_alloc_failures();
+	spin_unlock(&irqpath_read_lock);
+	return len;
+}
+
+static const struct file_operations reset_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= reset_write,
+	.llseek	= noop_llseek,
+};
+
+static struct dentry *irqpath_publish(struct irqpath_vm *vm)
+{
+	struct dentry *dir;
+
+	dir = debugfs_create_dir(vm->name, irqpath_vms_dir);
+	if (IS_ERR(dir)) {
+		pr_err("debugfs directory for VM %s: %ld\n", vm->name,
+		       PTR_ERR(dir));
+		return NULL;
+	}
+	debugfs_create_file("stats", 0400, dir, vm, &stats_fops);
+	debugfs_create_file("gsi", 0400, dir, vm, &gsi_fops);
+	debugfs_create_file("vcpus", 0400, dir, vm, &vcpus_fops);
+	debugfs_create_file("info", 0400, dir, vm, &info_fops);
+	return dir;
+}
+
+static void irqpath_unpublish(struct irqpath_vm *vm)
+{
+	debugfs_remove(vm->dir);
+	vm->dir = NULL;
+}
+
+const struct irqpath_registry_ops irqpath_debugfs_ops = {
+	.publish	= irqpath_publish,
+	.unpublish	= irqpath_unpublish,
+};
+
+int irqpath_debugfs_init(void)
+{
+	irqpath_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	if (IS_ERR(irqpath_root)) {
+		pr_err("debugfs_create_dir failed: %ld\n", PTR_ERR(irqpath_root));
+		return PTR_ERR(irqpath_root);
+	}
+	irqpath_vms_dir = debugfs_create_dir("vms", irqpath_root);
+	debugfs_create_file("summary", 0400, irqpath_root, NULL, &summary_fops);
+	debugfs_create_file("probes", 0400, irqpath_root, NULL, &probes_fops);
+	debugfs_create_file("unattributed", 0400, irqpath_root, NULL,
+			    &unattributed_fops);
+	debugfs_create_file("reset", 0200, irqpath_root, NULL, &reset_fops);
+	return 0;
+}
+
+void irqpath_debugfs_exit(void)
+{
+	debugfs_remove(irqpath_root);
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM lifetime. A struct kvm address is reused once its VM is freed, so the
+ * record must be retired at destroy, not left for a later VM to inherit.
+ */
+#include <linux/kvm_host.h>
+#include <linux/sched.h>
+
+#include "irqpath/hooks.h"
+
+int irqpath_vm_init_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	irqpath_hit(irqpath_kretprobe(ri));
+	*(struct kvm **)ri->data = (struct kvm *)regs_get_kernel_argument(regs, 0);
+	return 0;
+}
+
+/* Runs in the VMM's KVM_CREATE_VM ioctl: current is the VMM. */
+int irqpath_vm_init_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct kvm *kvm = *(struct kvm **)ri->data;
+
+	if ((int)regs_return_value(regs) == 0)
+		irqpath_vm_create(kvm, current->tgid, current->comm);
+	return 0;
+}
+
+int irqpath_vm_destroy_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	irqpath_hit(irqpath_kprobe(kp));
+	irqpath_vm_retire((struct kvm *)regs_get_kernel_argument(regs, 0));
+	return 0;
+}
+
+/*
+ * The record of a live kvm, found lazily when the VM predates us. Its
+ * userspace_pid is the VMM thread that created it.
+ */
+struct irqpath_vm *irqpath_vm_of(struct kvm *kvm)
+{
+	struct irqpath_vm *vm;
+
+	if (unlikely(!kvm))
+		return irqpath_unattributed;
+	vm = irqpath_vm_get(kvm, READ_ONCE(kvm->userspace_pid));
+	return vm ?: irqpath_unattributed;
+}

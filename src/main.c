@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_irqpath: which path each guest interrupt takes on a KVM host, per VM.
+ *
+ * Probes (probe_table.c) feed per-VM per-CPU counters (registry.c,
+ * counters.c) that debugfs (debugfs.c, render.c) sums for readers.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "irqpath/debugfs.h"
+#include "irqpath/probes.h"
+#include "irqpath/registry.h"
+
+static int __init irqpath_init(void)
+{
+	int ret;
+
+	ret = irqpath_debugfs_init();
+	if (ret)
+		return ret;
+	ret = irqpath_registry_init(&irqpath_debugfs_ops);
+	if (ret) {
+		pr_err("registry init failed: %d\n", ret);
+		goto out_debugfs;
+	}
+	ret = irqpath_probes_init();
+	if (ret)
+		goto out_registry;
+	return 0;
+
+out_registry:
+	irqpath_registry_exit();
+out_debugfs:
+	irqpath_debugfs_exit();
+	return ret;
+}
+
+/* Probes first: once unregistered, no handler runs or will run. */
+static void __exit irqpath_exit(void)
+{
+	irqpath_probes_exit();
+	irqpath_registry_exit();
+	irqpath_debugfs_exit();
+}
+
+module_init(irqpath_init);
+module_exit(irqpath_exit);
+
+MODULE_DESCRIPTION("Per-VM accounting of the paths KVM guest interrupts take");
+MODULE_AUTHOR("kvm_irqpath developers");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attach and detach the probe table. KVM may load after us and unload while
+ * we run, so probes on module symbols follow their module through a module
+ * notifier, as the kernel's trace_kprobe does: we never link against KVM,
+ * which would pin it and forbid loading before it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/string.h>
+
+#include "irqpath/probes.h"
+#include "irqpath/registry.h"
+
+static DEFINE_MUTEX(irqpath_probe_mutex);
+
+static const char *const irqpath_state_names[] = {
+	[IRQPATH_PROBE_MISSING]		= "missing",
+	[IRQPATH_PROBE_ATTACHED]	= "attached",
+	[IRQPATH_PROBE_GONE]		= "gone",
+};
+
+const char *irqpath_probe_state_name(enum irqpath_probe_state state)
+{
+	return irqpath_state_names[state];
+}
+
+/* The symbol a probe is (or was, when gone) attached to, "-" if none. */
+const char *irqpath_probe_symbol(const struct irqpath_probe *p)
+{
+	if (p->state == IRQPATH_PROBE_MISSING)
+		return "-";
+	return p->symbols[p->sym_idx];
+}
+
+u64 irqpath_probe_hits(const struct irqpath_probe *p)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(p->hits, cpu));
+	return sum;
+}
+
+/* Hits the kprobe layer dropped: another probe was running on that CPU. */
+unsigned long irqpath_probe_missed(const struct irqpath_probe *p)
+{
+	unsigned long missed = READ_ONCE(p->missed);
+
+	if (READ_ONCE(p->state) == IRQPATH_PROBE_ATTACHED) {
+		if (p->ret)
+			missed += READ_ONCE(p->krp.nmissed) +
+				  READ_ONCE(p->krp.kp.nmissed);
+		else
+			missed += READ_ONCE(p->kp.nmissed);
+	}
+	return missed;
+}
+
+void irqpath_probes_reset(void)
+{
+	unsigned int i;
+
+	spin_lock(&irqpath_read_lock);
+	for (i = 0; i < irqpath_nr_probes; i++) {
+		irqpath_probes[i].hits_base = irqpath_probe_hits(&irqpath_probes[i]);
+		irqpath_probes[i].missed_base =
+			irqpath_probe_missed(&irqpath_probes[i]);
+	}
+	spin_unlock(&irqpath_read_lock);
+}
+
+static int irqpath_register(struct irqpath_probe *p)
+{
+	if (p->ret) {
+		memset(&p->krp, 0, sizeof(p->krp));
+		p->krp.kp.symbol_name = p->target;
+		p->krp.entry_handler = p->entry;
+		p->krp.handler = p->ret;
+		p->krp.data_size = p->data_size;
+		return register_kretprobe(&p->krp);
+	}
+	memset(&p->kp, 0, sizeof(p->kp));
+	p->kp.symbol_name = p->target;
+	p->kp.pre_handler = p->pre;
+	return register_kprobe(&p->kp);
+}
+
+/* A symbol that is absent is normal; any other failure is reported. */
+static void irqpath_attach(struct irqpath_probe *p)
+{
+	const char *sym;
+	int i, ret;
+
+	lockdep_assert_held(&irqpath_probe_mutex);
+	if (p->state == IRQPATH_PROBE_ATTACHED)
+		return;
+
+	for (i = 0; (sym = p->symbols[i]); i++) {
+		if (p->module)
+			snprintf(p->target, sizeof(p->target), "%s:%s",
+				 p->module, sym);
+		else
+			strscpy(p->target, sym, sizeof(p->target));
+		ret = irqpath_register(p);
+		if (!ret) {
+			p->sym_idx = i;
+			WRITE_ONCE(p->state, IRQPATH_PROBE_ATTACHED);
+			return;
+		}
+		if (ret != -ENOENT)
+			pr_err("register probe %s on %s failed: %d\n",
+			       p->name, p->target, ret);
+	}
+}
+
+static void irqpath_detach(struct irqpath_probe *p,
+			   enum irqpath_probe_state state)
+{
+	lockdep_assert_held(&irqpath_probe_mutex);
+	if (p->state != IRQPATH_PROBE_ATTACHED)
+		return;
+	/* unregister waits until no handler of this probe runs. */
+	if (p->ret) {
+		unregister_kretprobe(&p->krp);
+		p->missed += p->krp.nmissed + p->krp.kp.nmissed;
+	} else {
+		unregister_kprobe(&p->kp);
+		p->missed += p->kp.nmissed;
+	}
+	WRITE_ONCE(p->state, state);
+}
+
+static int irqpath_module_notify(struct notifier_block *nb,
+				 unsigned long action, void *data)
+{
+	struct module *mod = data;
+	unsigned int i;
+
+	if (action != MODULE_STATE_COMING && action != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+
+	mutex_lock(&irqpath_probe_mutex);
+	for (i = 0; i < irqpath_nr_probes; i++) {
+		struct irqpath_probe *p = &irqpath_probes[i];
+
+		if (!p->module || strcmp(p->module, mod->name))
+			continue;
+		if (action == MODULE_STATE_COMING)
+			irqpath_attach(p);
+		else
+			irqpath_detach(p, IRQPATH_PROBE_GONE);
+	}
+	mutex_unlock(&irqpath_probe_mutex);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block irqpath_module_nb = {
+	.notifier_call = irqpath_module_notify,
+};
+
+static void irqpath_free_hits(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < irqpath_nr_probes; i++) {
+		free_percpu(irqpath_probes[i].hits);
+		irqpath_probes[i].hits = NULL;
+	}
+}
+
+int irqpath_probes_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < irqpath_nr_probes; i++) {
+		irqpath_probes[i].hits = alloc_percpu(u64);
+		if (!irqpath_probes[i].hits) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		irqpath_probes[i].state = IRQPATH_PROBE_MISSING;
+		irqpath_probes[i].missed = 0;
+		irqpath_probes[i].hits_base = 0;
+		irqpath_probes[i].missed_base = 0;
+	}
+
+	/*
+	 * The notifier goes first and outside our mutex: a module that comes
+	 * meanwhile is attached by whichever of the two runs first.
+	 */
+	ret = register_module_notifier(&irqpath_module_nb);
+	if (ret) {
+		pr_err("register_module_notifier failed: %d\n", ret);
+		goto out_free;
+	}
+	mutex_lock(&irqpath_probe_mutex);
+	for (i = 0; i < irqpath_nr_probes; i++)
+		irqpath_attach(&irqpath_probes[i]);
+	mutex_unlock(&irqpath_probe_mutex);
+	return 0;
+
+out_free:
+	irqpath_free_hits();
+	return ret;
+}
+
+void irqpath_probes_exit(void)
+{
+	unsigned int i;
+
+	unregister_module_notifier(&irqpath_module_nb);
+	mutex_lock(&irqpath_probe_mutex);
+	for (i = 0; i < irqpath_nr_probes; i++)
+		irqpath_detach(&irqpath_probes[i], IRQPATH_PROBE_MISSING);
+	mutex_unlock(&irqpath_probe_mutex);
+	irqpath_free_hits();
+}

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-VM registry. Probe handlers look VMs up under RCU and create or
+ * retire them under irqpath_reg_lock; everything that may sleep (debugfs,
+ * GFP_KERNEL allocation, freeing after a grace period) is left to one work
+ * item, so no probe handler ever sleeps.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hashtable.h>
+#include <linux/pid.h>
+#include <linux/rculist.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "irqpath/registry.h"
+
+/* 4096 buckets: 10 000 VMs still make chains of two or three. */
+#define IRQPATH_HASH_BITS	12
+/* Spare records, so that finding a VM in hard-IRQ context never allocates. */
+#define IRQPATH_SPARES		16
+
+static DEFINE_HASHTABLE(irqpath_hash, IRQPATH_HASH_BITS);
+LIST_HEAD(irqpath_vms);
+DEFINE_SPINLOCK(irqpath_read_lock);
+
+/* Guards the hash, irqpath_vms, vm->state and the lists below. */
+static DEFINE_SPINLOCK(irqpath_reg_lock);
+static LIST_HEAD(irqpath_pending);
+static LIST_HEAD(irqpath_dead);
+static LIST_HEAD(irqpath_spares);
+static unsigned int irqpath_nr_spares;
+static unsigned long irqpath_alloc_failures;
+
+/* Events that no VM can be tied to; never in the hash. */
+struct irqpath_vm *irqpath_unattributed;
+
+static atomic64_t irqpath_seq = ATOMIC64_INIT(0);
+static const struct irqpath_registry_ops *irqpath_ops;
+static bool irqpath_stopping;
+
+static void irqpath_work_fn(struct work_struct *work);
+static DECLARE_WORK(irqpath_work, irqpath_work_fn);
+
+static void irqpath_vm_free(struct irqpath_vm *vm)
+{
+	if (!vm)
+		return;
+	free_percpu(vm->pcpu);
+	kfree(vm->base);
+	kfree(vm);
+}
+
+static struct irqpath_vm *irqpath_vm_alloc(gfp_t gfp)
+{
+	struct irqpath_vm *vm;
+
+	vm = kzalloc(sizeof(*vm), gfp);
+	if (!vm)
+		return NULL;
+	vm->pcpu = alloc_percpu_gfp(struct irqpath_counts, gfp);
+	vm->base = kzalloc(sizeof(*vm->base), gfp);
+	if (!vm->pcpu || !vm->base) {
+		irqpath_vm_free(vm);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&vm->work);
+	return vm;
+}
+
+static struct irqpath_vm *irqpath_spare_pop(void)
+{
+	struct irqpath_vm *vm;
+
+	lockdep_assert_held(&irqpath_reg_lock);
+	vm = list_first_entry_or_null(&irqpath_spares, struct irqpath_vm,
+				      work);
+	if (vm) {
+		list_del_init(&vm->work);
+		irqpath_nr_spares--;
+	}
+	return vm;
+}
+
+static struct irqpath_vm *irqpath_hash_find(const void *key)
+{
+	struct irqpath_vm *vm;
+
+	hash_for_each_possible_rcu(irqpath_hash, vm, hnode, (unsigned long)key)
+		if (vm->key == key)
+			return vm;
+	return NULL;
+}
+
+/* Callers hold the lock; the record is freed by the work after a grace period. */
+static void irqpath_unhash(struct irqpath_vm *vm)
+{
+	lockdep_assert_held(&irqpath_reg_lock);
+	hash_del_rcu(&vm->hnode);
+	list_del_rcu(&vm->node);
+	if (vm->state == IRQPATH_VM_PENDING)
+		list_move_tail(&vm->work, &irqpath_dead);
+	else
+		list_add_tail(&vm->work, &irqpath_dead);
+	vm->state = IRQPATH_VM_DEAD;
+}
+
+static void irqpath_insert(struct irqpath_vm *vm, const void *key, pid_t pid)
+{
+	lockdep_assert_held(&irqpath_reg_lock);
+	vm->key = key;
+	vm->pid = pid;
+	vm->state = IRQPATH_VM_PENDING;
+	snprintf(vm->name, sizeof(vm->name), "%d-%llu", pid,
+		 (unsigned long long)atomic64_inc_return(&irqpath_seq));
+	hash_add_rcu(irqpath_hash, &vm->hnode, (unsigned long)key);
+	list_add_tail_rcu(&vm->node, &irqpath_vms);
+	list_add_tail(&vm->work, &irqpath_pending);
+}
+
+static void irqpath_kick(void)
+{
+	if (!READ_ONCE(irqpath_stopping))
+		schedule_work(&irqpath_work);
+}
+
+/* Caller holds rcu_read_lock or runs with preemption disabled. */
+struct irqpath_vm *irqpath_vm_lookup(const void *key)
+{
+	return irqpath_hash_find(key);
+}
+
+/*
+ * A VM was just created (process context, preemption disabled). A record
+ * still holding this key belongs to a VM whose destruction we missed: the
+ * address was freed and reused, so that record is retired first.
+ */
+struct irqpath_vm *irqpath_vm_create(const void *key, pid_t pid,
+				     const char *comm)
+{
+	struct irqpath_vm *vm, *old;
+	unsigned long flags;
+
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	vm = irqpath_spare_pop();
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	if (!vm)
+		vm = irqpath_vm_alloc(GFP_ATOMIC);
+
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	old = irqpath_hash_find(key);
+	if (old)
+		irqpath_unhash(old);
+	if (vm) {
+		strscpy(vm->comm, comm, sizeof(vm->comm));
+		irqpath_insert(vm, key, pid);
+	} else {
+		irqpath_alloc_failures++;
+	}
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	irqpath_kick();
+	return vm;
+}
+
+/*
+ * The VM of an event: known, or created before we loaded and found now.
+ * Hard-IRQ safe: only spares are used. NULL means the caller counts the
+ * event as unattributed.
+ */
+struct irqpath_vm *irqpath_vm_get(const void *key, pid_t pid)
+{
+	struct irqpath_vm *vm = irqpath_hash_find(key);
+	unsigned long flags;
+
+	if (likely(vm))
+		return vm;
+
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	vm = irqpath_hash_find(key);
+	if (!vm) {
+		vm = irqpath_spare_pop();
+		if (vm) {
+			vm->discovered = true;
+			irqpath_insert(vm, key, pid);
+		} else {
+			irqpath_alloc_failures++;
+		}
+	}
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	irqpath_kick();
+	return vm;
+}
+
+void irqpath_vm_retire(const void *key)
+{
+	struct irqpath_vm *vm;
+	unsigned long flags;
+
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	vm = irqpath_hash_find(key);
+	if (vm)
+		irqpath_unhash(vm);
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	if (vm)
+		irqpath_kick();
+}
+
+/* The counts since the last reset, and the VMM's name, as one snapshot. */
+void irqpath_vm_snapshot(struct irqpath_vm *vm, struct irqpath_counts *val,
+			 char *comm)
+{
+	spin_lock(&irqpath_read_lock);
+	irqpath_counts_sum(val, vm->pcpu);
+	irqpath_counts_sub(val, vm->base);
+	if (comm)
+		strscpy(comm, vm->comm, TASK_COMM_LEN);
+	spin_unlock(&irqpath_read_lock);
+}
+
+static void irqpath_vm_reset(struct irqpath_vm *vm)
+{
+	lockdep_assert_held(&irqpath_read_lock);
+	irqpath_counts_sum(vm->base, vm->pcpu);
+}
+
+/*
+ * Writers never see a reset: the baseline moves instead, so a count that
+ * races with a reset is kept on one side of it, never lost or torn.
+ */
+void irqpath_registry_reset(void)
+{
+	struct irqpath_vm *vm;
+
+	rcu_read_lock();
+	spin_lock(&irqpath_read_lock);
+	list_for_each_entry_rcu(vm, &irqpath_vms, node)
+		irqpath_vm_reset(vm);
+	irqpath_vm_reset(irqpath_unattributed);
+	spin_unlock(&irqpath_read_lock);
+	rcu_read_unlock();
+}
+
+u64 irqpath_registry_vm_seq(void)
+{
+	return atomic64_read(&irqpath_seq);
+}
+
+unsigned long irqpath_registry_alloc_failures(void)
+{
+	return READ_ONCE(irqpath_alloc_failures);
+}
+
+static void irqpath_fill_comm(struct irqpath_vm *vm)
+{
+	char comm[TASK_COMM_LEN] = "?";
+	struct task_struct *task;
+	struct pid *pid;
+
+	if (vm->comm[0])
+		return;
+	pid = find_get_pid(vm->pid);
+	task = get_pid_task(pid, PIDTYPE_PID);
+	put_pid(pid);
+	if (task) {
+		get_task_comm(comm, task);
+		put_task_struct(task);
+	}
+	spin_lock(&irqpath_read_lock);
+	strscpy(vm->comm, comm, sizeof(vm->comm));
+	spin_unlock(&irqpath_read_lock);
+}
+
+static void irqpath_refill(void)
+{
+	struct irqpath_vm *vm;
+	unsigned long flags;
+
+	while (READ_ONCE(irqpath_nr_spares) < IRQPATH_SPARES) {
+		vm = irqpath_vm_alloc(GFP_KERNEL);
+		if (!vm)
+			return;
+		spin_lock_irqsave(&irqpath_reg_lock, flags);
+		list_add(&vm->work, &irqpath_spares);
+		irqpath_nr_spares++;
+		spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	}
+}
+
+static struct irqpath_vm *irqpath_next_pending(void)
+{
+	struct irqpath_vm *vm;
+	unsigned long flags;
+
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	vm = list_first_entry_or_null(&irqpath_pending, struct irqpath_vm,
+				      work);
+	if (vm) {
+		list_del_init(&vm->work);
+		vm->state = IRQPATH_VM_PUBLISHING;
+	}
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	return vm;
+}
+
+static void irqpath_publish_pending(void)
+{
+	struct irqpath_vm *vm;
+	struct dentry *dir;
+	unsigned long flags;
+
+	while ((vm = irqpath_next_pending())) {
+		irqpath_fill_comm(vm);
+		dir = irqpath_ops->publish ? irqpath_ops->publish(vm) : NULL;
+		spin_lock_irqsave(&irqpath_reg_lock, flags);
+		vm->dir = dir;
+		if (vm->state == IRQPATH_VM_PUBLISHING)
+			vm->state = IRQPATH_VM_LIVE;
+		spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	}
+}
+
+/* Directory first: once it is gone no file can reach the record. */
+static void irqpath_free_dead(void)
+{
+	struct irqpath_vm *vm, *tmp;
+	unsigned long flags;
+	LIST_HEAD(dead);
+
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	list_splice_init(&irqpath_dead, &dead);
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	if (list_empty(&dead))
+		return;
+
+	list_for_each_entry(vm, &dead, work)
+		if (vm->dir && irqpath_ops->unpublish)
+			irqpath_ops->unpublish(vm);
+	synchronize_rcu();
+	list_for_each_entry_safe(vm, tmp, &dead, work)
+		irqpath_vm_free(vm);
+}
+
+static void irqpath_work_fn(struct work_struct *work)
+{
+	if (!READ_ONCE(irqpath_stopping))
+		irqpath_refill();
+	irqpath_publish_pending();
+	irqpath_free_dead();
+}
+
+int irqpath_registry_init(const struct irqpath_registry_ops *ops)
+{
+	irqpath_ops = ops;
+	WRITE_ONCE(irqpath_stopping, false);
+	irqpath_unattributed = irqpath_vm_alloc(GFP_KERNEL);
+	if (irqpath_unattributed) {
+		strscpy(irqpath_unattributed->name, "unattributed",
+			sizeof(irqpath_unattributed->name));
+		irqpath_refill();
+	}
+	if (!irqpath_unattributed || irqpath_nr_spares < IRQPATH_SPARES) {
+		irqpath_registry_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Run the work now, so that every directory matches the registry. */
+void irqpath_registry_flush(void)
+{
+	flush_work(&irqpath_work);
+}
+
+/* Called once no probe can run any more. */
+void irqpath_registry_exit(void)
+{
+	struct irqpath_vm *vm, *tmp;
+	struct hlist_node *htmp;
+	unsigned long flags;
+	int bkt;
+
+	WRITE_ONCE(irqpath_stopping, true);
+	cancel_work_sync(&irqpath_work);
+
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	hash_for_each_safe(irqpath_hash, bkt, htmp, vm, hnode)
+		irqpath_unhash(vm);
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	irqpath_publish_pending();
+	irqpath_free_dead();
+
+	list_for_each_entry_safe(vm, tmp, &irqpath_spares, work)
+		irqpath_vm_free(vm);
+	INIT_LIST_HEAD(&irqpath_spares);
+	irqpath_nr_spares = 0;
+	irqpath_vm_free(irqpath_unattributed);
+	irqpath_unattributed = NULL;
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rendering of the debugfs files from snapshots of the counters. Pure
+ * functions of their arguments, so the KUnit suites check them as they are.
+ */
+#include <linux/errno.h>
+#include <linux/limits.h>
+#include <linux/string.h>
+
+#include "irqpath/render.h"
+
+/* `stats` and `unattributed`: one "key value" line per counter. */
+void irqpath_render_stats(struct seq_file *m, const struct irqpath_counts *val)
+{
+	unsigned int i;
+
+	for (i = 0; i < IRQPATH_NR_COUNTERS; i++)
+		seq_printf(m, "%s %llu\n", irqpath_counter_names[i], val->c[i]);
+}
+
+/* The used slot with the smallest id above *last (or any, when first). */
+static bool irqpath_next_slot(const struct irqpath_slots *s, bool first,
+			      u32 *last, unsigned int *slot)
+{
+	unsigned int i, best = IRQPATH_SLOTS;
+	u32 id, best_id = U32_MAX;
+
+	for (i = 0; i < IRQPATH_SLOTS; i++) {
+		if (!irqpath_slot_id(s, i, &id))
+			continue;
+		if (!first && id <= *last)
+			continue;
+		if (best == IRQPATH_SLOTS || id < best_id) {
+			best = i;
+			best_id = id;
+		}
+	}
+	if (best == IRQPATH_SLOTS)
+		return false;
+	*last = best_id;
+	*slot = best;
+	return true;
+}
+
+static void irqpath_render_gsi_row(struct seq_file *m, const u64 *row)
+{
+	unsigned int i;
+
+	for (i = 0; i < IRQPATH_GSI_NR; i++)
+		seq_printf(m, " %llu", row[i]);
+	seq_putc(m, '\n');
+}
+
+static bool irqpath_row_used(const u64 *row, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (row[i])
+			return true;
+	return false;
+}
+
+/* `gsi`: rows in GSI order; GSIs beyond the table share the row "other". */
+void irqpath_render_gsi(struct seq_file *m, const struct irqpath_vm *vm,
+			const struct irqpath_counts *val)
+{
+	const u64 *other = val->gsi[IRQPATH_SLOT_OTHER];
+	unsigned int i, slot;
+	bool first = true;
+	u32 gsi = 0;
+
+	seq_puts(m, "gsi");
+	for (i = 0; i < IRQPATH_GSI_NR; i++)
+		seq_printf(m, " %s", irqpath_gsi_col_names[i]);
+	seq_putc(m, '\n');
+
+	while (irqpath_next_slot(&vm->gsi_slots, first, &gsi, &slot)) {
+		first = false;
+		seq_printf(m, "%u", gsi);
+		irqpath_render_gsi_row(m, val->gsi[slot]);
+	}
+	if (irqpath_row_used(other, IRQPATH_GSI_NR)) {
+		seq_puts(m, "other");
+		irqpath_render_gsi_row(m, other);
+	}
+}
+
+/* `vcpus`: deliveries per vCPU id, in id order. */
+void irqpath_render_vcpus(struct seq_file *m, const struct irqpath_vm *vm,
+			  const struct irqpath_counts *val)
+{
+	unsigned int slot;
+	bool first = true;
+	u32 id = 0;
+
+	seq_puts(m, "vcpu deliveries\n");
+	while (irqpath_next_slot(&vm->vcpu_slots, first, &id, &slot)) {
+		first = false;
+		seq_printf(m, "%u %llu\n", id, val->vcpu[slot]);
+	}
+	if (val->vcpu[IRQPATH_SLOT_OTHER])
+		seq_printf(m, "other %llu\n", val->vcpu[IRQPATH_SLOT_OTHER]);
+}
+
+/*
+ * `info`: %p hashes the kvm address, stable within a boot, so a test can
+ * see that a new VM reuses an old address without learning the address.
+ */
+void irqpath_render_info(struct seq_file *m, const struct irqpath_vm *vm,
+			 const char *comm)
+{
+	seq_printf(m, "name %s\n", vm->name);
+	seq_printf(m, "pid %d\n", vm->pid);
+	seq_printf(m, "comm %s\n", comm);
+	seq_printf(m, "kvm %p\n", vm->key);
+	seq_printf(m, "found %s\n", vm->discovered ? "event" : "create");
+}
+
+void irqpath_render_summary_header(struct seq_file *m)
+{
+	unsigned int i;
+
+	seq_printf(m, "%-20s %8s %-16s", "vm", "pid", "comm");
+	for (i = 0; i < IRQPATH_NR_COUNTERS; i++)
+		seq_printf(m, " %s", irqpath_counter_names[i]);
+	seq_putc(m, '\n');
+}
+
+/* Each count right-aligned under its column name. */
+void irqpath_render_summary_row(struct seq_file *m, const char *name,
+				const char *pid, const char *comm,
+				const struct irqpath_counts *val)
+{
+	unsigned int i;
+
+	seq_printf(m, "%-20s %8s %-16s", name, pid, comm);
+	for (i = 0; i < IRQPATH_NR_COUNTERS; i++)
+		seq_printf(m, " %*llu", (int)strlen(irqpath_counter_names[i]),
+			   val->c[i]);
+	seq_putc(m, '\n');
+}
+
+/* `probes`: "<probe> <symbol|-> <attached|missing|gone> <hits>". */
+void irqpath_render_probe(struct seq_file *m, const char *name,
+			  const char *symbol, const char *state, u64 hits)
+{
+	seq_printf(m, "%s %s %s %llu\n", name, symbol, state, hits);
+}
+
+/* `reset` takes "1", with or without a newline; nothing else. */
+int irqpath_parse_reset(const char *buf, size_t len)
+{
+	if (len == 2 && buf[1] != '\n')
+		return -EINVAL;
+	if (len < 1 || len > 2 || buf[0] != '1')
+		return -EINVAL;
+	return 0;
+}

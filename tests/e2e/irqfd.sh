@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+# The irqfd paths: MSI fast path, IOAPIC deferred path, KVM_SIGNAL_MSI.
+
+# Every hook this kernel has is attached; the Intel one is absent on AMD.
+t_probes_attached() {
+	for p in vm_init vm_destroy irqfd_wakeup irqfd_fast irqfd_inject \
+		 kvm_set_msi svm_deliver; do
+		check "probe $p attached" eq "$p" "$(probe_state $p)" attached
+	done
+	check "probe vmx_deliver missing on AMD" \
+		eq vmx_deliver "$(probe_state vmx_deliver)" missing
+}
+
+# N writes on an MSI-routed irqfd of VM A: N wakeups, N fast, N deliveries
+# on vCPU 0 and on GSI 24; VM B, alive beside it, sees nothing.
+t_msi_irqfd() {
+	vm_start 3 -r msi -g 24 && vm_start 4 -r msi -g 24 || { check "vmfire starts" false; return; }
+	wait_vm "$(vm_pid 3)" && wait_vm "$(vm_pid 4)"
+	A=$(vm_dir_of "$(vm_pid 3)")
+	B=$(vm_dir_of "$(vm_pid 4)")
+	check "msi: VM A named <pid>-<n>" eq name "$A" "$(vm_pid 3)-${A#*-}"
+	vm_cmd 3 "fire 1000"
+	check "msi: irqfd_wakeups = 1000" eq wakeups "$(stat "$A" irqfd_wakeups)" 1000
+	check "msi: irqfd_fast = 1000" eq fast "$(stat "$A" irqfd_fast)" 1000
+	check "msi: irqfd_deferred = 0" eq deferred "$(stat "$A" irqfd_deferred)" 0
+	check "msi: vcpu_deliveries = 1000" eq deliveries "$(stat "$A" vcpu_deliveries)" 1000
+	check "msi: gsi 24 row" eq gsi "$(gsi_row "$A" 24)" "24 1000 1000 0 0"
+	check "msi: vcpu 0 row" eq vcpu "$(awk '$1 == 0' "$D/vms/$A/vcpus")" "0 1000"
+	check "msi: VM B stays at 0" eq B "$(stats_line "$B")" "$ZERO"
+	check "msi: nothing unattributed" eq unattr "$(unattr irqfd_wakeups) $(unattr vcpu_deliveries)" "0 0"
+	vm_stop 3
+	vm_stop 4
+}
+
+# GSI 5 keeps its PIC+IOAPIC routes: every wakeup defers to irqfd_inject,
+# which may merge wakeups that arrive while it is pending.
+t_ioapic_deferred() {
+	vm_start 3 -r ioapic -g 5 || { check "vmfire starts" false; return; }
+	wait_vm "$(vm_pid 3)"
+	A=$(vm_dir_of "$(vm_pid 3)")
+	vm_cmd 3 "fire 200"
+	check "ioapic: irqfd_wakeups = 200" eq wakeups "$(stat "$A" irqfd_wakeups)" 200
+	check "ioapic: irqfd_deferred = 200" eq deferred "$(stat "$A" irqfd_deferred)" 200
+	check "ioapic: irqfd_fast = 0" eq fast "$(stat "$A" irqfd_fast)" 0
+	check "ioapic: irqfd_inject ran" wait_for 100 test "$(stat "$A" irqfd_injects)" -ge 1
+	inj=$(stat "$A" irqfd_injects)
+	check "ioapic: injects <= wakeups ($inj)" test "$inj" -le 200
+	check "ioapic: gsi 5 row" eq gsi "$(gsi_row "$A" 5)" "5 200 0 200 $inj"
+	check "ioapic: msi_injects = 0" eq msi "$(stat "$A" msi_injects)" 0
+	vm_stop 3
+}
+
+# KVM_SIGNAL_MSI goes through kvm_set_msi, never through an irqfd.
+t_signal_msi() {
+	vm_start 3 || { check "vmfire starts" false; return; }
+	wait_vm "$(vm_pid 3)"
+	A=$(vm_dir_of "$(vm_pid 3)")
+	vm_cmd 3 "msi 300"
+	check "signal_msi: msi_injects = 300" eq msi "$(stat "$A" msi_injects)" 300
+	check "signal_msi: vcpu_deliveries = 300" eq del "$(stat "$A" vcpu_deliveries)" 300
+	check "signal_msi: irqfd counters 0" eq irqfd \
+		"$(stat "$A" irqfd_wakeups) $(stat "$A" irqfd_fast) $(stat "$A" irqfd_deferred)" "0 0 0"
+	vm_stop 3
+}
+
+# Two VMMs firing at the same time with different N: no cross-talk.
+t_two_vms_at_once() {
+	vm_start 3 && vm_start 4 || { check "vmfire starts" false; return; }
+	wait_vm "$(vm_pid 3)" && wait_vm "$(vm_pid 4)"
+	A=$(vm_dir_of "$(vm_pid 3)")
+	B=$(vm_dir_of "$(vm_pid 4)")
+	vm_send 3 "fire 3000"
+	vm_send 4 "fire 1700"
+	vm_wait 3
+	vm_wait 4
+	check "parallel: A wakeups/fast/deliveries = 3000" eq A \
+		"$(stat "$A" irqfd_wakeups) $(stat "$A" irqfd_fast) $(stat "$A" vcpu_deliveries)" "3000 3000 3000"
+	check "parallel: B wakeups/fast/deliveries = 1700" eq B \
+		"$(stat "$B" irqfd_wakeups) $(stat "$B" irqfd_fast) $(stat "$B" vcpu_deliveries)" "1700 1700 1700"
+	vm_stop 3
+	vm_stop 4
+}

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the in-guest end-to-end tests (busybox sh). Each test is a
+# function t_<name>; run.sh calls them and prints one TAP line per check.
+
+D=/sys/kernel/debug/kvm_irqpath
+TRACER=/kvm_irqpath.ko
+NCHECK=0
+NFAIL=0
+
+log() { echo "# $*"; }
+
+# check <description> <command...>: one TAP line, the command decides.
+check() {
+	desc=$1
+	shift
+	NCHECK=$((NCHECK + 1))
+	if "$@"; then
+		echo "ok $NCHECK - $desc"
+	else
+		NFAIL=$((NFAIL + 1))
+		echo "not ok $NCHECK - $desc"
+	fi
+}
+
+# eq <what> <got> <want>: explains a mismatch in the log.
+eq() {
+	[ "$2" = "$3" ] && return 0
+	log "$1: got '$2', want '$3'"
+	return 1
+}
+
+# Bounded polling, never a fixed sleep: wait_for <tenths of s> <cmd...>
+wait_for() {
+	n=$1
+	shift
+	while ! "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# stat <vm dir> <key>: one value of a "key value" file.
+stat() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/stats"; }
+unattr() { awk -v k="$1" '$1 == k { print $2 }' "$D/unattributed"; }
+probe_state() { awk -v p="$1" '$1 == p { print $3 }' "$D/probes"; }
+probe_hits() { awk -v p="$1" '$1 == p { print $4 }' "$D/probes"; }
+info() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/info"; }
+gsi_row() { awk -v g="$2" '$1 == g' "$D/vms/$1/gsi"; }
+
+# The debugfs name of the VM owned by pid $1 (exactly one expected).
+vm_dir_of() { ls "$D/vms" 2>/dev/null | grep "^$1-"; }
+has_one_vm() { [ "$(vm_dir_of "$1" | wc -l)" = 1 ]; }
+no_vm() { [ -z "$(vm_dir_of "$1")" ]; }
+
+# All counters of a VM, "k=v" joined, for one-line comparisons.
+stats_line() { awk '{ printf "%s=%s ", $1, $2 }' "$D/vms/$1/stats"; }
+
+# vm_start <fd 3..8> <vmfire args...>: a vmfire that reads commands from
+# fd <fd>; sets VMPID<fd>. Answers land in /tmp/vm<fd>.out.
+vm_start() {
+	fd=$1
+	shift
+	rm -f /tmp/vm$fd.in /tmp/vm$fd.out
+	mkfifo /tmp/vm$fd.in
+	# Other VMMs' command fds stay out of this one, or EOF never comes.
+	vmfire "$@" </tmp/vm$fd.in >/tmp/vm$fd.out 2>&1 \
+		3>&- 4>&- 5>&- 6>&- 7>&- 8>&- &
+	eval "VMPID$fd=$!"
+	eval "exec $fd>/tmp/vm$fd.in"
+	eval "VMLINES$fd=1"
+	wait_lines $fd 1 && grep -q '^READY' /tmp/vm$fd.out
+}
+
+lines_at_least() { [ "$(wc -l </tmp/vm$1.out)" -ge "$2" ]; }
+
+wait_lines() { wait_for 600 lines_at_least "$1" "$2"; }
+
+# vm_send <fd> <command>: no wait, for commands that run side by side.
+vm_send() {
+	eval "echo \"$2\" >&$1"
+	eval "VMLINES$1=\$((VMLINES$1 + 1))"
+}
+
+# vm_wait <fd>: the last command's answer, which must be DONE.
+vm_wait() {
+	eval "want=\$VMLINES$1"
+	wait_lines "$1" "$want" || { log "vm$1: no answer"; return 1; }
+	sed -n "${want}p" /tmp/vm$1.out | grep -q '^DONE' ||
+		{ log "vm$1: $(sed -n "${want}p" /tmp/vm$1.out)"; return 1; }
+}
+
+vm_cmd() { vm_send "$1" "$2" && vm_wait "$1"; }
+
+# vm_stop <fd>: EOF makes vmfire tear down its VMs and exit.
+vm_stop() {
+	eval "exec $1>&-"
+	eval "p=\$VMPID$1"
+	if ! wait_for 300 not_running "$p"; then
+		log "vm$1: pid $p did not exit, killed"
+		kill -9 "$p"
+	fi
+	wait "$p"
+}
+
+not_running() { ! kill -0 "$1" 2>/dev/null; }
+
+vm_pid() { eval "echo \$VMPID$1"; }
+
+tracer_load() { insmod $TRACER && wait_for 100 test -e $D/probes; }
+tracer_unload() { rmmod kvm_irqpath; }
+
+# A VM's directory appears once the work item has run.
+wait_vm() { wait_for 100 has_one_vm "$1"; }

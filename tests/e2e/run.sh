@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# End-to-end tests of kvm_irqpath, run as /init's payload in the QEMU guest.
+# Every count is exact where KVM makes it exact: one eventfd write is one
+# irqfd wakeup, one fast-path delivery and one LAPIC delivery.
+. /tests/e2e/lib.sh
+. /tests/e2e/irqfd.sh
+. /tests/e2e/lifetime.sh
+. /tests/e2e/control.sh
+
+ZERO="irqfd_wakeups=0 irqfd_fast=0 irqfd_deferred=0 irqfd_injects=0 msi_injects=0 vcpu_deliveries=0 "
+
+modprobe kvm_amd || log "modprobe kvm_amd failed"
+check "tracer loads" tracer_load
+
+for t in probes_attached msi_irqfd ioapic_deferred signal_msi two_vms_at_once \
+	 reset_control vm_before_insmod destroy_and_reuse kvm_modules_cycle \
+	 tracer_before_kvm unload_under_storm; do
+	start=$(date +%s)
+	log "--- $t"
+	t_$t
+	log "--- $t: $(($(date +%s) - start)) s"
+done
+
+t_dmesg_clean
+echo "# e2e: $NCHECK checks, $NFAIL failed"
+[ "$NFAIL" = 0 ]
