@@ -61,7 +61,8 @@ stats_line() { awk '{ printf "%s=%s ", $1, $2 }' "$D/vms/$1/stats"; }
 vm_start() {
 	fd=$1
 	shift
-	rm -f /tmp/vm$fd.in /tmp/vm$fd.out
+	rm -f /tmp/vm$fd.in
+	: >/tmp/vm$fd.out
 	mkfifo /tmp/vm$fd.in
 	# Other VMMs' command fds stay out of this one, or EOF never comes.
 	vmfire "$@" </tmp/vm$fd.in >/tmp/vm$fd.out 2>&1 \
