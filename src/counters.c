@@ -16,6 +16,13 @@ const char *const irqpath_counter_names[IRQPATH_NR_COUNTERS] = {
 	[IRQPATH_IRQFD_INJECTS]		= "irqfd_injects",
 	[IRQPATH_MSI_INJECTS]		= "msi_injects",
 	[IRQPATH_VCPU_DELIVERIES]	= "vcpu_deliveries",
+	[IRQPATH_VFIO_MSI]		= "vfio_msi",
+	[IRQPATH_VFIO_MSI_IRQFD]	= "vfio_msi_irqfd",
+	[IRQPATH_VFIO_MSI_USERSPACE]	= "vfio_msi_userspace",
+	[IRQPATH_BYPASS_ADD]		= "bypass_add",
+	[IRQPATH_BYPASS_DEL]		= "bypass_del",
+	[IRQPATH_IRTE_POSTED]		= "irte_posted",
+	[IRQPATH_IRTE_REMAPPED]		= "irte_remapped",
 };
 
 const char *const irqpath_gsi_col_names[IRQPATH_GSI_NR] = {

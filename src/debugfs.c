@@ -12,6 +12,8 @@
 #include <linux/uaccess.h>
 
 #include "irqpath/debugfs.h"
+#include "irqpath/efd_map.h"
+#include "irqpath/pi_ipis.h"
 #include "irqpath/probes.h"
 #include "irqpath/render.h"
 
@@ -37,11 +39,30 @@ static int irqpath_show_vm(struct seq_file *m,
 	return 0;
 }
 
+static unsigned int irqpath_count_posted(const struct irqpath_producer *p,
+					 unsigned int n)
+{
+	unsigned int i, posted = 0;
+
+	for (i = 0; i < n; i++)
+		posted += p[i].mode == IRQPATH_PRODUCER_POSTED;
+	return posted;
+}
+
+/* Counters since reset, then the gauge of producers connected now. */
 static void irqpath_render_vm_stats(struct seq_file *m,
 				    const struct irqpath_vm *vm,
 				    const struct irqpath_counts *val)
 {
+	struct irqpath_producer *prods;
+
 	irqpath_render_stats(m, val);
+	prods = kmalloc_array(IRQPATH_PRODUCERS, sizeof(*prods), GFP_KERNEL);
+	if (!prods)
+		return;
+	seq_printf(m, "producers_active %u\n",
+		   irqpath_producers_copy((struct irqpath_vm *)vm, prods));
+	kfree(prods);
 }
 
 static int stats_show(struct seq_file *m, void *v)
@@ -61,6 +82,21 @@ static int vcpus_show(struct seq_file *m, void *v)
 	return irqpath_show_vm(m, irqpath_render_vcpus);
 }
 DEFINE_SHOW_ATTRIBUTE(vcpus);
+
+static int producers_show(struct seq_file *m, void *v)
+{
+	struct irqpath_producer *prods;
+	unsigned int n;
+
+	prods = kmalloc_array(IRQPATH_PRODUCERS, sizeof(*prods), GFP_KERNEL);
+	if (!prods)
+		return -ENOMEM;
+	n = irqpath_producers_copy(m->private, prods);
+	irqpath_render_producers(m, prods, n);
+	kfree(prods);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(producers);
 
 static int info_show(struct seq_file *m, void *v)
 {
@@ -87,6 +123,7 @@ static int unattributed_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	irqpath_vm_snapshot(irqpath_unattributed, val, NULL);
 	irqpath_render_stats(m, val);
+	irqpath_render_owners(m, irqpath_unattributed, val);
 	kfree(val);
 
 	spin_lock(&irqpath_read_lock);
@@ -101,6 +138,13 @@ static int unattributed_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(unattributed);
+
+static int pi_ipis_show(struct seq_file *m, void *v)
+{
+	irqpath_pi_ipis_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pi_ipis);
 
 static int probes_show(struct seq_file *m, void *v)
 {
@@ -121,26 +165,50 @@ static int probes_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(probes);
 
+/* The table, then a verdict per VM on its VFIO interrupts. */
 static int summary_show(struct seq_file *m, void *v)
 {
 	char comm[TASK_COMM_LEN], pid[16];
+	struct irqpath_producer *prods;
 	struct irqpath_counts *val;
 	struct irqpath_vm *vm;
+	unsigned int n;
+	int pass;
 
 	val = kmalloc(sizeof(*val), GFP_KERNEL);
-	if (!val)
+	prods = kmalloc_array(IRQPATH_PRODUCERS, sizeof(*prods), GFP_KERNEL);
+	if (!val || !prods) {
+		kfree(val);
+		kfree(prods);
 		return -ENOMEM;
-	irqpath_render_summary_header(m);
-	rcu_read_lock();
-	list_for_each_entry_rcu(vm, &irqpath_vms, node) {
-		irqpath_vm_snapshot(vm, val, comm);
-		snprintf(pid, sizeof(pid), "%d", vm->pid);
-		irqpath_render_summary_row(m, vm->name, pid,
-					   comm[0] ? comm : "?", val);
 	}
-	rcu_read_unlock();
-	irqpath_vm_snapshot(irqpath_unattributed, val, NULL);
-	irqpath_render_summary_row(m, "unattributed", "-", "-", val);
+	irqpath_render_summary_header(m);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			seq_puts(m, "\n");
+		rcu_read_lock();
+		list_for_each_entry_rcu(vm, &irqpath_vms, node) {
+			irqpath_vm_snapshot(vm, val, comm);
+			n = irqpath_producers_copy(vm, prods);
+			if (pass) {
+				seq_printf(m, "%s: ", vm->name);
+				irqpath_render_verdict(m, val, n,
+						       irqpath_count_posted(prods, n));
+				continue;
+			}
+			snprintf(pid, sizeof(pid), "%d", vm->pid);
+			irqpath_render_summary_row(m, vm->name, pid,
+						   comm[0] ? comm : "?", val, n,
+						   irqpath_count_posted(prods, n));
+		}
+		rcu_read_unlock();
+		if (!pass) {
+			irqpath_vm_snapshot(irqpath_unattributed, val, NULL);
+			irqpath_render_summary_row(m, "unattributed", "-", "-",
+						   val, 0, 0);
+		}
+	}
+	kfree(prods);
 	kfree(val);
 	return 0;
 }
@@ -163,6 +231,7 @@ static ssize_t reset_write(struct file *file, const char __user *ubuf,
 
 	irqpath_registry_reset();
 	irqpath_probes_reset();
+	irqpath_pi_ipis_reset();
 	spin_lock(&irqpath_read_lock);
 	irqpath_alloc_failures_base = irqpath_registry_alloc_failures();
 	spin_unlock(&irqpath_read_lock);
@@ -189,6 +258,7 @@ static struct dentry *irqpath_publish(struct irqpath_vm *vm)
 	debugfs_create_file("stats", 0400, dir, vm, &stats_fops);
 	debugfs_create_file("gsi", 0400, dir, vm, &gsi_fops);
 	debugfs_create_file("vcpus", 0400, dir, vm, &vcpus_fops);
+	debugfs_create_file("producers", 0400, dir, vm, &producers_fops);
 	debugfs_create_file("info", 0400, dir, vm, &info_fops);
 	return dir;
 }
@@ -216,6 +286,7 @@ int irqpath_debugfs_init(void)
 	debugfs_create_file("probes", 0400, irqpath_root, NULL, &probes_fops);
 	debugfs_create_file("unattributed", 0400, irqpath_root, NULL,
 			    &unattributed_fops);
+	debugfs_create_file("pi_ipis", 0400, irqpath_root, NULL, &pi_ipis_fops);
 	debugfs_create_file("reset", 0200, irqpath_root, NULL, &reset_fops);
 	return 0;
 }

@@ -23,6 +23,7 @@ int irqpath_irqfd_wakeup_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	wait_queue_entry_t *wait;
 	struct kvm_kernel_irqfd *irqfd;
+	struct irqpath_msi_ctx *msi;
 	struct irqpath_vm *vm;
 	__poll_t flags;
 
@@ -35,6 +36,9 @@ int irqpath_irqfd_wakeup_pre(struct kprobe *kp, struct pt_regs *regs)
 	wait = (wait_queue_entry_t *)regs_get_kernel_argument(regs, 0);
 	irqfd = container_of(wait, struct kvm_kernel_irqfd, wait);
 	vm = irqpath_vm_of(irqfd->kvm);
+	msi = this_cpu_ptr(&irqpath_msi_ctx);
+	if (msi->trigger == irqfd->eventfd)
+		msi->irqfd_vm = vm;	/* a VFIO MSI handled in the kernel */
 	irqpath_inc(vm, IRQPATH_IRQFD_WAKEUPS);
 	irqpath_inc_gsi(vm, irqfd->gsi, IRQPATH_GSI_WAKEUPS);
 	this_cpu_write(irqpath_wakeup_ctx.vm, vm);

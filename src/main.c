@@ -10,6 +10,8 @@
 #include <linux/module.h>
 
 #include "irqpath/debugfs.h"
+#include "irqpath/efd_map.h"
+#include "irqpath/pi_ipis.h"
 #include "irqpath/probes.h"
 #include "irqpath/registry.h"
 
@@ -17,9 +19,12 @@ static int __init irqpath_init(void)
 {
 	int ret;
 
-	ret = irqpath_debugfs_init();
+	ret = irqpath_pi_ipis_init();
 	if (ret)
 		return ret;
+	ret = irqpath_debugfs_init();
+	if (ret)
+		goto out_pi;
 	ret = irqpath_registry_init(&irqpath_debugfs_ops);
 	if (ret) {
 		pr_err("registry init failed: %d\n", ret);
@@ -31,9 +36,12 @@ static int __init irqpath_init(void)
 	return 0;
 
 out_registry:
+	irqpath_efd_exit();
 	irqpath_registry_exit();
 out_debugfs:
 	irqpath_debugfs_exit();
+out_pi:
+	irqpath_pi_ipis_exit();
 	return ret;
 }
 
@@ -41,8 +49,10 @@ out_debugfs:
 static void __exit irqpath_exit(void)
 {
 	irqpath_probes_exit();
+	irqpath_efd_exit();
 	irqpath_registry_exit();
 	irqpath_debugfs_exit();
+	irqpath_pi_ipis_exit();
 }
 
 module_init(irqpath_init);

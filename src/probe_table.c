@@ -46,6 +46,42 @@ struct irqpath_probe irqpath_probes[] = {
 		.symbols = SYMBOLS("svm_complete_interrupt_delivery",
 				   "svm_deliver_avic_intr"),
 		.pre = irqpath_svm_deliver_pre,
+	}, {	/* userspace or irqfd: decided once the eventfd was signalled */
+		.name = "vfio_msi", .module = "vfio_pci_core",
+		.symbols = SYMBOLS("vfio_msihandler"),
+		.entry = irqpath_vfio_msi_entry, .ret = irqpath_vfio_msi_ret,
+	}, {	/* who registered which eventfd, for MSIs no irqfd takes */
+		.name = "producer_reg", .module = "irqbypass",
+		.symbols = SYMBOLS("irq_bypass_register_producer"),
+		.pre = irqpath_producer_reg_pre,
+	}, {
+		.name = "producer_unreg", .module = "irqbypass",
+		.symbols = SYMBOLS("irq_bypass_unregister_producer"),
+		.pre = irqpath_producer_unreg_pre,
+	}, {
+		.name = "bypass_add", .module = "kvm",
+		.symbols = SYMBOLS("kvm_arch_irq_bypass_add_producer"),
+		.pre = irqpath_bypass_add_pre,
+	}, {
+		.name = "bypass_del", .module = "kvm",
+		.symbols = SYMBOLS("kvm_arch_irq_bypass_del_producer"),
+		.pre = irqpath_bypass_del_pre,
+	}, {
+		.name = "irte_update_vmx", .module = "kvm_intel",
+		.symbols = SYMBOLS("vmx_pi_update_irte"),
+		.pre = irqpath_irte_update_pre,
+	}, {
+		.name = "irte_update_svm", .module = "kvm_amd",
+		.symbols = SYMBOLS("avic_pi_update_irte"),
+		.pre = irqpath_irte_update_pre,
+	}, {	/* fires only when an IRTE really changes */
+		.name = "irte_changed", .module = "kvm",
+		.symbols = SYMBOLS("kvm_pi_irte_update"),
+		.tp_func = irqpath_irte_tp,
+	}, {
+		.name = "pi_wakeup", .module = "kvm_intel",
+		.symbols = SYMBOLS("pi_wakeup_handler"),
+		.pre = irqpath_pi_wakeup_pre,
 	},
 };
 

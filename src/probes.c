@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/string.h>
+#include <linux/tracepoint.h>
 
 #include "irqpath/probes.h"
 #include "irqpath/registry.h"
@@ -50,7 +51,7 @@ unsigned long irqpath_probe_missed(const struct irqpath_probe *p)
 {
 	unsigned long missed = READ_ONCE(p->missed);
 
-	if (READ_ONCE(p->state) == IRQPATH_PROBE_ATTACHED) {
+	if (READ_ONCE(p->state) == IRQPATH_PROBE_ATTACHED && !p->tp_func) {
 		if (p->ret)
 			missed += READ_ONCE(p->krp.nmissed) +
 				  READ_ONCE(p->krp.kp.nmissed);
@@ -96,7 +97,7 @@ static void irqpath_attach(struct irqpath_probe *p)
 	int i, ret;
 
 	lockdep_assert_held(&irqpath_probe_mutex);
-	if (p->state == IRQPATH_PROBE_ATTACHED)
+	if (p->state == IRQPATH_PROBE_ATTACHED || p->tp_func)
 		return;
 
 	for (i = 0; (sym = p->symbols[i]); i++) {
@@ -124,7 +125,10 @@ static void irqpath_detach(struct irqpath_probe *p,
 	if (p->state != IRQPATH_PROBE_ATTACHED)
 		return;
 	/* unregister waits until no handler of this probe runs. */
-	if (p->ret) {
+	if (p->tp_func) {
+		tracepoint_probe_unregister(p->tp, p->tp_func, p);
+		tracepoint_synchronize_unregister();
+	} else if (p->ret) {
 		unregister_kretprobe(&p->krp);
 		p->missed += p->krp.nmissed + p->krp.kp.nmissed;
 	} else {
@@ -147,7 +151,7 @@ static int irqpath_module_notify(struct notifier_block *nb,
 	for (i = 0; i < irqpath_nr_probes; i++) {
 		struct irqpath_probe *p = &irqpath_probes[i];
 
-		if (!p->module || strcmp(p->module, mod->name))
+		if (!p->module || strcmp(p->module, mod->name) || p->tp_func)
 			continue;
 		if (action == MODULE_STATE_COMING)
 			irqpath_attach(p);
@@ -160,6 +164,72 @@ static int irqpath_module_notify(struct notifier_block *nb,
 
 static struct notifier_block irqpath_module_nb = {
 	.notifier_call = irqpath_module_notify,
+};
+
+static struct tracepoint *irqpath_find_tp(struct module *mod, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < mod->num_tracepoints; i++) {
+		struct tracepoint *tp = tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]);
+
+		if (!strcmp(tp->name, name))
+			return tp;
+	}
+	return NULL;
+}
+
+static void irqpath_attach_tp(struct irqpath_probe *p, struct module *mod)
+{
+	struct tracepoint *tp;
+	int ret;
+
+	lockdep_assert_held(&irqpath_probe_mutex);
+	if (p->state == IRQPATH_PROBE_ATTACHED)
+		return;
+	tp = irqpath_find_tp(mod, p->symbols[0]);
+	if (!tp)
+		return;
+	ret = tracepoint_probe_register(tp, p->tp_func, p);
+	if (ret) {
+		pr_err("register tracepoint %s failed: %d\n", p->symbols[0], ret);
+		return;
+	}
+	p->tp = tp;
+	p->sym_idx = 0;
+	WRITE_ONCE(p->state, IRQPATH_PROBE_ATTACHED);
+}
+
+/*
+ * Tracepoints of modules: registering replays COMING for the loaded ones.
+ * GOING comes before the tracepoint core checks that nothing is attached.
+ */
+static int irqpath_tp_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct tp_module *tp_mod = data;
+	unsigned int i;
+
+	if (action != MODULE_STATE_COMING && action != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+
+	mutex_lock(&irqpath_probe_mutex);
+	for (i = 0; i < irqpath_nr_probes; i++) {
+		struct irqpath_probe *p = &irqpath_probes[i];
+
+		if (!p->tp_func || strcmp(p->module, tp_mod->mod->name))
+			continue;
+		if (action == MODULE_STATE_COMING)
+			irqpath_attach_tp(p, tp_mod->mod);
+		else
+			irqpath_detach(p, IRQPATH_PROBE_GONE);
+	}
+	mutex_unlock(&irqpath_probe_mutex);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block irqpath_tp_nb = {
+	.notifier_call = irqpath_tp_notify,
 };
 
 static void irqpath_free_hits(void)
@@ -198,12 +268,19 @@ int irqpath_probes_init(void)
 		pr_err("register_module_notifier failed: %d\n", ret);
 		goto out_free;
 	}
+	ret = register_tracepoint_module_notifier(&irqpath_tp_nb);
+	if (ret) {
+		pr_err("register_tracepoint_module_notifier failed: %d\n", ret);
+		goto out_module_nb;
+	}
 	mutex_lock(&irqpath_probe_mutex);
 	for (i = 0; i < irqpath_nr_probes; i++)
 		irqpath_attach(&irqpath_probes[i]);
 	mutex_unlock(&irqpath_probe_mutex);
 	return 0;
 
+out_module_nb:
+	unregister_module_notifier(&irqpath_module_nb);
 out_free:
 	irqpath_free_hits();
 	return ret;
@@ -213,6 +290,7 @@ void irqpath_probes_exit(void)
 {
 	unsigned int i;
 
+	unregister_tracepoint_module_notifier(&irqpath_tp_nb);
 	unregister_module_notifier(&irqpath_module_nb);
 	mutex_lock(&irqpath_probe_mutex);
 	for (i = 0; i < irqpath_nr_probes; i++)

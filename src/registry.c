@@ -22,6 +22,7 @@
 #define IRQPATH_SPARES		16
 
 static DEFINE_HASHTABLE(irqpath_hash, IRQPATH_HASH_BITS);
+static DEFINE_HASHTABLE(irqpath_pid_hash, IRQPATH_HASH_BITS);
 LIST_HEAD(irqpath_vms);
 DEFINE_SPINLOCK(irqpath_read_lock);
 
@@ -31,7 +32,7 @@ static LIST_HEAD(irqpath_pending);
 static LIST_HEAD(irqpath_dead);
 static LIST_HEAD(irqpath_spares);
 static unsigned int irqpath_nr_spares;
-static unsigned long irqpath_alloc_failures;
+static atomic_long_t irqpath_alloc_failures = ATOMIC_LONG_INIT(0);
 
 /* Events that no VM can be tied to; never in the hash. */
 struct irqpath_vm *irqpath_unattributed;
@@ -98,6 +99,7 @@ static void irqpath_unhash(struct irqpath_vm *vm)
 {
 	lockdep_assert_held(&irqpath_reg_lock);
 	hash_del_rcu(&vm->hnode);
+	hash_del_rcu(&vm->pnode);
 	list_del_rcu(&vm->node);
 	if (vm->state == IRQPATH_VM_PENDING)
 		list_move_tail(&vm->work, &irqpath_dead);
@@ -115,6 +117,7 @@ static void irqpath_insert(struct irqpath_vm *vm, const void *key, pid_t pid)
 	snprintf(vm->name, sizeof(vm->name), "%d-%llu", pid,
 		 (unsigned long long)atomic64_inc_return(&irqpath_seq));
 	hash_add_rcu(irqpath_hash, &vm->hnode, (unsigned long)key);
+	hash_add_rcu(irqpath_pid_hash, &vm->pnode, pid);
 	list_add_tail_rcu(&vm->node, &irqpath_vms);
 	list_add_tail(&vm->work, &irqpath_pending);
 }
@@ -156,7 +159,7 @@ struct irqpath_vm *irqpath_vm_create(const void *key, pid_t pid,
 		strscpy(vm->comm, comm, sizeof(vm->comm));
 		irqpath_insert(vm, key, pid);
 	} else {
-		irqpath_alloc_failures++;
+		irqpath_note_alloc_failure();
 	}
 	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
 	irqpath_kick();
@@ -184,7 +187,7 @@ struct irqpath_vm *irqpath_vm_get(const void *key, pid_t pid)
 			vm->discovered = true;
 			irqpath_insert(vm, key, pid);
 		} else {
-			irqpath_alloc_failures++;
+			irqpath_note_alloc_failure();
 		}
 	}
 	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
@@ -204,6 +207,106 @@ void irqpath_vm_retire(const void *key)
 	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
 	if (vm)
 		irqpath_kick();
+}
+
+/*
+ * The VM of a VMM process: *nr says how many it owns (0, 1, or 2 for "two
+ * or more"), and the VM is returned only when it is the one. RCU.
+ */
+struct irqpath_vm *irqpath_vm_of_pid(pid_t pid, unsigned int *nr)
+{
+	struct irqpath_vm *vm, *found = NULL;
+
+	*nr = 0;
+	hash_for_each_possible_rcu(irqpath_pid_hash, vm, pnode, pid) {
+		if (vm->pid != pid)
+			continue;
+		found = vm;
+		if (++*nr == 2)
+			return NULL;
+	}
+	return found;
+}
+
+static struct irqpath_producer *irqpath_producer_find(struct irqpath_vm *vm,
+						      int irq)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&irqpath_reg_lock);
+	for (i = 0; i < IRQPATH_PRODUCERS; i++)
+		if (vm->producers[i].irq == irq)
+			return &vm->producers[i];
+	return NULL;
+}
+
+/* -ENOSPC when the VM has IRQPATH_PRODUCERS producers already. */
+int irqpath_producer_add(struct irqpath_vm *vm, int irq, u32 gsi)
+{
+	struct irqpath_producer *p;
+	unsigned long flags;
+
+	if (irq <= 0)
+		return -EINVAL;
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	p = irqpath_producer_find(vm, irq);
+	if (!p)
+		p = irqpath_producer_find(vm, 0);
+	if (p) {
+		p->irq = irq;
+		p->gsi = gsi;
+		p->mode = IRQPATH_PRODUCER_CONNECTED;
+		p->updates = 0;
+	}
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	return p ? 0 : -ENOSPC;
+}
+
+void irqpath_producer_del(struct irqpath_vm *vm, int irq)
+{
+	struct irqpath_producer *p;
+	unsigned long flags;
+
+	if (irq <= 0)
+		return;
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	p = irqpath_producer_find(vm, irq);
+	if (p)
+		memset(p, 0, sizeof(*p));
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+}
+
+/* An IRTE really changed: posted to a vCPU, or back to remapped. */
+void irqpath_producer_irte(struct irqpath_vm *vm, int irq, bool posted)
+{
+	struct irqpath_producer *p;
+	unsigned long flags;
+
+	if (irq <= 0)
+		return;
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	p = irqpath_producer_find(vm, irq);
+	if (p) {
+		p->mode = posted ? IRQPATH_PRODUCER_POSTED :
+				   IRQPATH_PRODUCER_REMAPPED;
+		p->updates++;
+	}
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+}
+
+/* Copies the used rows, in table order, into out[IRQPATH_PRODUCERS]. */
+unsigned int irqpath_producers_copy(struct irqpath_vm *vm,
+				    struct irqpath_producer *out)
+{
+	unsigned long flags;
+	unsigned int i, n = 0;
+
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	for (i = 0; i < IRQPATH_PRODUCERS; i++)
+		if (vm->producers[i].irq)
+			out[n++] = vm->producers[i];
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	return n;
 }
 
 /* The counts since the last reset, and the VMM's name, as one snapshot. */
@@ -248,7 +351,13 @@ u64 irqpath_registry_vm_seq(void)
 
 unsigned long irqpath_registry_alloc_failures(void)
 {
-	return READ_ONCE(irqpath_alloc_failures);
+	return atomic_long_read(&irqpath_alloc_failures);
+}
+
+/* A record (VM, producer row, eventfd entry) the module could not keep. */
+void irqpath_note_alloc_failure(void)
+{
+	atomic_long_inc(&irqpath_alloc_failures);
 }
 
 static void irqpath_fill_comm(struct irqpath_vm *vm)

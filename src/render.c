@@ -4,6 +4,7 @@
  * functions of their arguments, so the KUnit suites check them as they are.
  */
 #include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/limits.h>
 #include <linux/string.h>
 
@@ -117,28 +118,114 @@ void irqpath_render_info(struct seq_file *m, const struct irqpath_vm *vm,
 	seq_printf(m, "found %s\n", vm->discovered ? "event" : "create");
 }
 
+/* Short titles, so a row fits a terminal; `stats` has the full names. */
+static const struct {
+	const char *title;
+	enum irqpath_counter counter;
+} irqpath_summary_cols[] = {
+	{ "irqfd",	IRQPATH_IRQFD_WAKEUPS },
+	{ "fast",	IRQPATH_IRQFD_FAST },
+	{ "deferred",	IRQPATH_IRQFD_DEFERRED },
+	{ "injects",	IRQPATH_IRQFD_INJECTS },
+	{ "signal_msi",	IRQPATH_MSI_INJECTS },
+	{ "deliveries",	IRQPATH_VCPU_DELIVERIES },
+	{ "vfio_user",	IRQPATH_VFIO_MSI_USERSPACE },
+	{ "vfio_irqfd",	IRQPATH_VFIO_MSI_IRQFD },
+};
+
 void irqpath_render_summary_header(struct seq_file *m)
 {
 	unsigned int i;
 
 	seq_printf(m, "%-20s %8s %-16s", "vm", "pid", "comm");
-	for (i = 0; i < IRQPATH_NR_COUNTERS; i++)
-		seq_printf(m, " %s", irqpath_counter_names[i]);
-	seq_putc(m, '\n');
+	for (i = 0; i < ARRAY_SIZE(irqpath_summary_cols); i++)
+		seq_printf(m, " %10s", irqpath_summary_cols[i].title);
+	seq_printf(m, " %9s\n", "posted");
 }
 
-/* Each count right-aligned under its column name. */
+/* posted: "<posted>/<producers>" of the VM's bypass producers. */
 void irqpath_render_summary_row(struct seq_file *m, const char *name,
 				const char *pid, const char *comm,
-				const struct irqpath_counts *val)
+				const struct irqpath_counts *val,
+				unsigned int producers, unsigned int posted)
 {
+	char pp[24];
 	unsigned int i;
 
 	seq_printf(m, "%-20s %8s %-16s", name, pid, comm);
-	for (i = 0; i < IRQPATH_NR_COUNTERS; i++)
-		seq_printf(m, " %*llu", (int)strlen(irqpath_counter_names[i]),
-			   val->c[i]);
+	for (i = 0; i < ARRAY_SIZE(irqpath_summary_cols); i++)
+		seq_printf(m, " %10llu",
+			   val->c[irqpath_summary_cols[i].counter]);
+	snprintf(pp, sizeof(pp), "%u/%u", posted, producers);
+	seq_printf(m, " %9s\n", pp);
+}
+
+/*
+ * One line a person can act on: where this VM's VFIO interrupts go.
+ * A posted vector runs no host code, so it shows only as a producer.
+ */
+void irqpath_render_verdict(struct seq_file *m, const struct irqpath_counts *val,
+			    unsigned int producers, unsigned int posted)
+{
+	u64 msi = val->c[IRQPATH_VFIO_MSI];
+	u64 user = val->c[IRQPATH_VFIO_MSI_USERSPACE];
+	u64 irqfd = val->c[IRQPATH_VFIO_MSI_IRQFD];
+
+	if (!msi && !producers)
+		seq_puts(m, "no VFIO interrupts seen");
+	else if (!msi && posted == producers)
+		seq_printf(m, "all %u VFIO vectors posted: delivered by the IOMMU, no host code runs",
+			   producers);
+	else if (user == msi)
+		seq_printf(m, "%llu of %llu VFIO MSIs went to userspace: no irqfd on these eventfds",
+			   user, msi);
+	else if (irqfd == msi && !posted && producers)
+		seq_printf(m, "%llu of %llu VFIO MSIs took the irqfd path in the host: %u vectors connected, none posted",
+			   irqfd, msi, producers);
+	else if (irqfd == msi)
+		seq_printf(m, "%llu of %llu VFIO MSIs took the irqfd path in the host",
+			   irqfd, msi);
+	else
+		seq_printf(m, "%llu VFIO MSIs: %llu to userspace, %llu on irqfds; %u of %u vectors posted",
+			   msi, user, irqfd, posted, producers);
 	seq_putc(m, '\n');
+}
+
+static const char *const irqpath_producer_modes[] = {
+	[IRQPATH_PRODUCER_CONNECTED]	= "connected",
+	[IRQPATH_PRODUCER_POSTED]	= "posted",
+	[IRQPATH_PRODUCER_REMAPPED]	= "remapped",
+};
+
+/* `producers`: a row per bypass producer of the VM. */
+void irqpath_render_producers(struct seq_file *m,
+			      const struct irqpath_producer *prods,
+			      unsigned int n)
+{
+	unsigned int i;
+
+	seq_puts(m, "irq gsi mode updates\n");
+	for (i = 0; i < n; i++)
+		seq_printf(m, "%d %u %s %u\n", prods[i].irq, prods[i].gsi,
+			   irqpath_producer_modes[prods[i].mode],
+			   prods[i].updates);
+}
+
+/* VFIO MSIs that no VM could be tied to, per registering process. */
+void irqpath_render_owners(struct seq_file *m, const struct irqpath_vm *vm,
+			   const struct irqpath_counts *val)
+{
+	unsigned int slot;
+	bool first = true;
+	u32 pid = 0;
+
+	while (irqpath_next_slot(&vm->owner_slots, first, &pid, &slot)) {
+		first = false;
+		seq_printf(m, "vfio_msi_pid_%u %llu\n", pid, val->owner[slot]);
+	}
+	if (val->owner[IRQPATH_SLOT_OTHER])
+		seq_printf(m, "vfio_msi_pid_other %llu\n",
+			   val->owner[IRQPATH_SLOT_OTHER]);
 }
 
 /* `probes`: "<probe> <symbol|-> <attached|missing|gone> <hits>". */

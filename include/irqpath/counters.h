@@ -23,6 +23,13 @@ enum irqpath_counter {
 	IRQPATH_IRQFD_INJECTS,
 	IRQPATH_MSI_INJECTS,
 	IRQPATH_VCPU_DELIVERIES,
+	IRQPATH_VFIO_MSI,
+	IRQPATH_VFIO_MSI_IRQFD,
+	IRQPATH_VFIO_MSI_USERSPACE,
+	IRQPATH_BYPASS_ADD,
+	IRQPATH_BYPASS_DEL,
+	IRQPATH_IRTE_POSTED,
+	IRQPATH_IRTE_REMAPPED,
 	IRQPATH_NR_COUNTERS
 };
 
@@ -43,6 +50,7 @@ struct irqpath_counts {
 	u64 c[IRQPATH_NR_COUNTERS];
 	u64 gsi[IRQPATH_SLOTS + 1][IRQPATH_GSI_NR];
 	u64 vcpu[IRQPATH_SLOTS + 1];
+	u64 owner[IRQPATH_SLOTS + 1];	/* unattributed VFIO MSIs per VMM pid */
 };
 
 /* Slot i holds id + 1, 0 when free; filled once with cmpxchg, never freed. */

@@ -33,6 +33,25 @@ int irqpath_irqfd_fast_ret(struct kretprobe_instance *ri,
 int irqpath_irqfd_inject_pre(struct kprobe *kp, struct pt_regs *regs);
 int irqpath_set_msi_pre(struct kprobe *kp, struct pt_regs *regs);
 
+/* hooks_vfio.c: VFIO MSIs, IRQ bypass producers, IRTE updates, PIW. */
+struct irqpath_msi_ctx {
+	void *trigger;			/* eventfd vfio_msihandler signals */
+	struct irqpath_vm *irqfd_vm;	/* set when an irqfd consumed it */
+};
+DECLARE_PER_CPU(struct irqpath_msi_ctx, irqpath_msi_ctx);
+
+int irqpath_vfio_msi_entry(struct kretprobe_instance *ri, struct pt_regs *regs);
+int irqpath_vfio_msi_ret(struct kretprobe_instance *ri, struct pt_regs *regs);
+int irqpath_producer_reg_pre(struct kprobe *kp, struct pt_regs *regs);
+int irqpath_producer_unreg_pre(struct kprobe *kp, struct pt_regs *regs);
+int irqpath_bypass_add_pre(struct kprobe *kp, struct pt_regs *regs);
+int irqpath_bypass_del_pre(struct kprobe *kp, struct pt_regs *regs);
+int irqpath_irte_update_pre(struct kprobe *kp, struct pt_regs *regs);
+void irqpath_irte_tp(void *data, unsigned int host_irq, unsigned int vcpu_id,
+		     unsigned int gsi, unsigned int gvec, u64 pi_desc_addr,
+		     bool set);
+int irqpath_pi_wakeup_pre(struct kprobe *kp, struct pt_regs *regs);
+
 /* hooks_vcpu.c: delivery to a vCPU's local APIC, per vendor. */
 int irqpath_vmx_deliver_pre(struct kprobe *kp, struct pt_regs *regs);
 int irqpath_svm_deliver_pre(struct kprobe *kp, struct pt_regs *regs);

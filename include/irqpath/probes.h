@@ -24,6 +24,7 @@ struct irqpath_probe {
 	kretprobe_handler_t entry;	/* ... a return probe when ret is set */
 	kretprobe_handler_t ret;
 	size_t data_size;
+	void *tp_func;			/* a tracepoint of module, symbols[0] */
 
 	/* Below: runtime state, under irqpath_probe_mutex. */
 	enum irqpath_probe_state state;
@@ -31,6 +32,7 @@ struct irqpath_probe {
 	char target[MODULE_NAME_LEN + KSYM_NAME_LEN + 2];
 	struct kprobe kp;
 	struct kretprobe krp;
+	struct tracepoint *tp;
 	u64 __percpu *hits;
 	unsigned long missed;		/* of earlier registrations */
 	u64 hits_base;			/* reset, under irqpath_read_lock */

@@ -17,6 +17,22 @@
 /* "<pid>-<n>": up to 10 digits of pid, 20 of n. */
 #define IRQPATH_NAME_LEN	32
 
+/* Bypass producers (host IRQs) tracked per VM. */
+#define IRQPATH_PRODUCERS	128
+
+enum irqpath_producer_mode {
+	IRQPATH_PRODUCER_CONNECTED,	/* consumer met producer, IRTE untouched */
+	IRQPATH_PRODUCER_POSTED,	/* IRTE posts into the vCPU */
+	IRQPATH_PRODUCER_REMAPPED,	/* IRTE back to remapped (host) delivery */
+};
+
+struct irqpath_producer {
+	int irq;			/* host IRQ; 0 = free row */
+	u32 gsi;
+	enum irqpath_producer_mode mode;
+	u32 updates;			/* IRTE changes seen */
+};
+
 enum irqpath_vm_state {
 	IRQPATH_VM_PENDING,	/* in the registry, no debugfs directory yet */
 	IRQPATH_VM_PUBLISHING,	/* the work is creating its directory */
@@ -26,6 +42,7 @@ enum irqpath_vm_state {
 
 struct irqpath_vm {
 	struct hlist_node hnode;	/* irqpath_hash, RCU */
+	struct hlist_node pnode;	/* irqpath_pid_hash, RCU */
 	struct list_head node;		/* irqpath_vms, creation order, RCU */
 	struct list_head work;		/* pending or dead list of the work */
 	const void *key;
@@ -36,6 +53,8 @@ struct irqpath_vm {
 	char comm[TASK_COMM_LEN];	/* under irqpath_read_lock */
 	struct irqpath_slots gsi_slots;
 	struct irqpath_slots vcpu_slots;
+	struct irqpath_slots owner_slots;
+	struct irqpath_producer producers[IRQPATH_PRODUCERS]; /* reg_lock */
 	struct irqpath_counts __percpu *pcpu;
 	struct irqpath_counts *base;	/* under irqpath_read_lock */
 	struct dentry *dir;
@@ -60,6 +79,13 @@ struct irqpath_vm *irqpath_vm_create(const void *key, pid_t pid,
 				     const char *comm);
 struct irqpath_vm *irqpath_vm_get(const void *key, pid_t pid);
 void irqpath_vm_retire(const void *key);
+struct irqpath_vm *irqpath_vm_of_pid(pid_t pid, unsigned int *nr);
+
+int irqpath_producer_add(struct irqpath_vm *vm, int irq, u32 gsi);
+void irqpath_producer_del(struct irqpath_vm *vm, int irq);
+void irqpath_producer_irte(struct irqpath_vm *vm, int irq, bool posted);
+unsigned int irqpath_producers_copy(struct irqpath_vm *vm,
+				    struct irqpath_producer *out);
 
 void irqpath_vm_snapshot(struct irqpath_vm *vm, struct irqpath_counts *val,
 			 char *comm);
@@ -69,5 +95,6 @@ void irqpath_registry_flush(void);
 /* Module-wide figures shown in `unattributed`. */
 u64 irqpath_registry_vm_seq(void);
 unsigned long irqpath_registry_alloc_failures(void);
+void irqpath_note_alloc_failure(void);
 
 #endif /* _IRQPATH_REGISTRY_H */

@@ -20,7 +20,15 @@ void irqpath_render_info(struct seq_file *m, const struct irqpath_vm *vm,
 void irqpath_render_summary_header(struct seq_file *m);
 void irqpath_render_summary_row(struct seq_file *m, const char *name,
 				const char *pid, const char *comm,
-				const struct irqpath_counts *val);
+				const struct irqpath_counts *val,
+				unsigned int producers, unsigned int posted);
+void irqpath_render_verdict(struct seq_file *m, const struct irqpath_counts *val,
+			    unsigned int producers, unsigned int posted);
+void irqpath_render_producers(struct seq_file *m,
+			      const struct irqpath_producer *prods,
+			      unsigned int n);
+void irqpath_render_owners(struct seq_file *m, const struct irqpath_vm *vm,
+			   const struct irqpath_counts *val);
 void irqpath_render_probe(struct seq_file *m, const char *name,
 			  const char *symbol, const char *state, u64 hits);
 int irqpath_parse_reset(const char *buf, size_t len);

@@ -56,6 +56,9 @@ no_vm() { [ -z "$(vm_dir_of "$1")" ]; }
 # All counters of a VM, "k=v" joined, for one-line comparisons.
 stats_line() { awk '{ printf "%s=%s ", $1, $2 }' "$D/vms/$1/stats"; }
 
+# The counters of a VM that are not zero, "k=v" joined; empty when all are.
+nonzero() { awk '$2 != 0 { printf "%s=%s ", $1, $2 }' "$D/vms/$1/stats"; }
+
 # vm_start <fd 3..8> <vmfire args...>: a vmfire that reads commands from
 # fd <fd>; sets VMPID<fd>. Answers land in /tmp/vm<fd>.out.
 vm_start() {

@@ -8,9 +8,8 @@
 . /tests/e2e/lifetime.sh
 . /tests/e2e/control.sh
 
-ZERO="irqfd_wakeups=0 irqfd_fast=0 irqfd_deferred=0 irqfd_injects=0 msi_injects=0 vcpu_deliveries=0 "
-
 modprobe kvm_amd || log "modprobe kvm_amd failed"
+modprobe vfio_pci || log "modprobe vfio_pci failed"
 check "tracer loads" tracer_load
 
 for t in probes_attached msi_irqfd ioapic_deferred signal_msi two_vms_at_once \

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VFIO MSIs and IRQ bypass. An MSI of an assigned device runs
+ * vfio_msihandler, which signals an eventfd: a KVM irqfd on it delivers in
+ * the same hard IRQ, otherwise the VMM reads it in userspace. When the
+ * bypass connects the producer (VFIO) to the consumer (the irqfd), the IRTE
+ * may post the interrupt straight into the vCPU and no host code runs.
+ */
+#include <linux/irqbypass.h>
+#include <linux/kvm_host.h>
+#include <linux/kvm_irqfd.h>
+#include <linux/sched.h>
+
+#include "irqpath/efd_map.h"
+#include "irqpath/hooks.h"
+
+DEFINE_PER_CPU(struct irqpath_msi_ctx, irqpath_msi_ctx);
+
+/* The IRTE update running on this CPU, for the tracepoint inside it. */
+struct irqpath_irte_ctx {
+	struct irqpath_vm *vm;
+	int irq;
+};
+static DEFINE_PER_CPU(struct irqpath_irte_ctx, irqpath_irte_ctx);
+
+/* vfio_msihandler(irq, trigger): hard IRQ, interrupts off. */
+int irqpath_vfio_msi_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct irqpath_msi_ctx *ctx = this_cpu_ptr(&irqpath_msi_ctx);
+
+	irqpath_hit(irqpath_kretprobe(ri));
+	ctx->trigger = (void *)regs_get_kernel_argument(regs, 1);
+	ctx->irqfd_vm = NULL;
+	return 0;
+}
+
+/*
+ * The eventfd was signalled: if an irqfd took it, irqfd_wakeup named its VM
+ * meanwhile. Otherwise the VMM that registered the eventfd reads it; its VM
+ * is known only when that process owns exactly one.
+ */
+int irqpath_vfio_msi_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct irqpath_msi_ctx *ctx = this_cpu_ptr(&irqpath_msi_ctx);
+	struct irqpath_vm *vm = ctx->irqfd_vm;
+	unsigned int nr;
+	pid_t pid;
+	int irq;
+
+	if (vm) {
+		irqpath_inc(vm, IRQPATH_VFIO_MSI);
+		irqpath_inc(vm, IRQPATH_VFIO_MSI_IRQFD);
+	} else {
+		if (!irqpath_efd_lookup(ctx->trigger, &pid, &irq))
+			pid = 0;
+		vm = pid ? irqpath_vm_of_pid(pid, &nr) : NULL;
+		if (!vm) {
+			vm = irqpath_unattributed;
+			this_cpu_inc(vm->pcpu->owner[irqpath_slot_get(&vm->owner_slots,
+								      pid)]);
+		}
+		irqpath_inc(vm, IRQPATH_VFIO_MSI);
+		irqpath_inc(vm, IRQPATH_VFIO_MSI_USERSPACE);
+	}
+	ctx->trigger = NULL;
+	ctx->irqfd_vm = NULL;
+	return 0;
+}
+
+/* irq_bypass_register_producer(prod): VFIO_DEVICE_SET_IRQS, in the VMM. */
+int irqpath_producer_reg_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct irq_bypass_producer *prod;
+
+	irqpath_hit(irqpath_kprobe(kp));
+	prod = (struct irq_bypass_producer *)regs_get_kernel_argument(regs, 0);
+	if (irqpath_efd_add(prod->token, current->tgid, prod->irq))
+		irqpath_note_alloc_failure();
+	return 0;
+}
+
+int irqpath_producer_unreg_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct irq_bypass_producer *prod;
+
+	irqpath_hit(irqpath_kprobe(kp));
+	prod = (struct irq_bypass_producer *)regs_get_kernel_argument(regs, 0);
+	irqpath_efd_del(prod->token);
+	return 0;
+}
+
+static struct irqpath_vm *irqpath_bypass_vm(struct pt_regs *regs,
+					    struct irq_bypass_producer **prod,
+					    u32 *gsi)
+{
+	struct irq_bypass_consumer *cons;
+	struct kvm_kernel_irqfd *irqfd;
+
+	cons = (struct irq_bypass_consumer *)regs_get_kernel_argument(regs, 0);
+	*prod = (struct irq_bypass_producer *)regs_get_kernel_argument(regs, 1);
+	irqfd = container_of(cons, struct kvm_kernel_irqfd, consumer);
+	*gsi = irqfd->gsi;
+	return irqpath_vm_of(irqfd->kvm);
+}
+
+/* kvm_arch_irq_bypass_add_producer(cons, prod): a VFIO vector meets an irqfd. */
+int irqpath_bypass_add_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct irq_bypass_producer *prod;
+	struct irqpath_vm *vm;
+	u32 gsi;
+
+	irqpath_hit(irqpath_kprobe(kp));
+	vm = irqpath_bypass_vm(regs, &prod, &gsi);
+	irqpath_inc(vm, IRQPATH_BYPASS_ADD);
+	if (irqpath_producer_add(vm, prod->irq, gsi))
+		irqpath_note_alloc_failure();
+	return 0;
+}
+
+int irqpath_bypass_del_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct irq_bypass_producer *prod;
+	struct irqpath_vm *vm;
+	u32 gsi;
+
+	irqpath_hit(irqpath_kprobe(kp));
+	vm = irqpath_bypass_vm(regs, &prod, &gsi);
+	irqpath_inc(vm, IRQPATH_BYPASS_DEL);
+	irqpath_producer_del(vm, prod->irq);
+	return 0;
+}
+
+/*
+ * {vmx,avic}_pi_update_irte(kvm, host_irq, guest_irq, set): a call is no
+ * change (both return early without posting-capable IOMMU); the
+ * kvm_pi_irte_update tracepoint inside fires only on a real one.
+ */
+int irqpath_irte_update_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct irqpath_irte_ctx *ctx = this_cpu_ptr(&irqpath_irte_ctx);
+
+	irqpath_hit(irqpath_kprobe(kp));
+	ctx->vm = irqpath_vm_of((struct kvm *)regs_get_kernel_argument(regs, 0));
+	ctx->irq = (int)regs_get_kernel_argument(regs, 1);
+	return 0;
+}
+
+void irqpath_irte_tp(void *data, unsigned int host_irq, unsigned int vcpu_id,
+		     unsigned int gsi, unsigned int gvec, u64 pi_desc_addr,
+		     bool set)
+{
+	struct irqpath_irte_ctx *ctx = this_cpu_ptr(&irqpath_irte_ctx);
+	struct irqpath_vm *vm = irqpath_unattributed;
+
+	irqpath_hit(data);
+	if (ctx->vm && ctx->irq == (int)host_irq)
+		vm = ctx->vm;
+	irqpath_inc(vm, set ? IRQPATH_IRTE_POSTED : IRQPATH_IRTE_REMAPPED);
+	irqpath_producer_irte(vm, host_irq, set);
+	ctx->vm = NULL;
+}
+
+/* pi_wakeup_handler(): PIW, a posted interrupt for a blocked vCPU. */
+int irqpath_pi_wakeup_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	irqpath_hit(irqpath_kprobe(kp));
+	return 0;
+}
