@@ -6,18 +6,22 @@ S=$REPO/scripts
 
 prepare() {
     local t=$SECONDS
+    fail_at() { FAIL_STEP=$1; T_BUILD=$((SECONDS - t)); return 1; }
     KDIR= KVER=$1 OUT= T_FETCH=0 T_BUILD=0 FAIL_STEP=
     KDIR=$("$S/kernel.sh" "$1" | tail -1) || { FAIL_STEP=fetch; return 1; }
-    KVER=$(cat "$KDIR/kver"); OUT=$REPO/build/$KVER
+    KVER=$(cat "$KDIR/kver"); OUT=${BUILD_ROOT:-$REPO/build}/$KVER
     T_FETCH=$((SECONDS - t)); t=$SECONDS
     mkdir -p "$OUT"
-    "$S/build-module.sh" "$KDIR" "$OUT" || { FAIL_STEP=build-module; return 1; }
+    # one harness run per build dir at a time (held until the next prepare or exit)
+    exec 8>"$OUT/.lock"
+    flock -n 8 || { echo "waiting for another run using $OUT" >&2; flock 8; }
+    "$S/build-module.sh" "$KDIR" "$OUT" || { fail_at build-module; return 1; }
     if [ -f "$REPO/tests/guest/Makefile" ]; then
         rm -rf "$OUT/guest-bin"
         if ! make -C "$REPO/tests/guest" OUT="$OUT/guest-bin" >"$OUT/guest-bin.log" 2>&1; then
-            tail -20 "$OUT/guest-bin.log" >&2; FAIL_STEP=guest-bin; return 1
+            tail -20 "$OUT/guest-bin.log" >&2; fail_at guest-bin; return 1
         fi
     fi
-    "$S/initramfs.sh" "$KDIR" "$OUT" || { FAIL_STEP=initramfs; return 1; }
+    "$S/initramfs.sh" "$KDIR" "$OUT" || { fail_at initramfs; return 1; }
     T_BUILD=$((SECONDS - t))
 }

@@ -180,7 +180,7 @@ void irqpath_render_verdict(struct seq_file *m, const struct irqpath_counts *val
 		seq_printf(m, "%llu of %llu VFIO MSIs went to userspace: no irqfd on these eventfds",
 			   user, msi);
 	else if (irqfd == msi && !posted && producers)
-		seq_printf(m, "%llu of %llu VFIO MSIs took the irqfd path in the host: %u vectors connected, none posted",
+		seq_printf(m, "%llu of %llu VFIO MSIs took the irqfd path in the host: %u bypass producer(s) connected, none posted",
 			   irqfd, msi, producers);
 	else if (irqfd == msi)
 		seq_printf(m, "%llu of %llu VFIO MSIs took the irqfd path in the host",

@@ -62,18 +62,28 @@ nonzero() { awk '$2 != 0 { printf "%s=%s ", $1, $2 }' "$D/vms/$1/stats"; }
 # vm_start <fd 3..8> <vmfire args...>: a vmfire that reads commands from
 # fd <fd>; sets VMPID<fd>. Answers land in /tmp/vm<fd>.out.
 vm_start() {
-	fd=$1
+	_fd=$1
 	shift
+	co_start "$_fd" vmfire "$@"
+}
+
+# co_start <fd> <program> <args...>: the same for any command-driven program.
+co_start() {
+	fd=$1
+	prog=$2
+	shift 2
 	rm -f /tmp/vm$fd.in
 	: >/tmp/vm$fd.out
 	mkfifo /tmp/vm$fd.in
 	# Other VMMs' command fds stay out of this one, or EOF never comes.
-	vmfire "$@" </tmp/vm$fd.in >/tmp/vm$fd.out 2>&1 \
+	$prog "$@" </tmp/vm$fd.in >/tmp/vm$fd.out 2>&1 \
 		3>&- 4>&- 5>&- 6>&- 7>&- 8>&- &
 	eval "VMPID$fd=$!"
 	eval "exec $fd>/tmp/vm$fd.in"
 	eval "VMLINES$fd=1"
-	wait_lines $fd 1 && grep -q '^READY' /tmp/vm$fd.out
+	wait_lines $fd 1 && grep -q '^READY' /tmp/vm$fd.out && return 0
+	log "$prog: $(cat /tmp/vm$fd.out)"
+	return 1
 }
 
 lines_at_least() { [ "$(wc -l </tmp/vm$1.out)" -ge "$2" ]; }

@@ -9,43 +9,30 @@
  * against known values.
  *
  * Only <linux/kvm.h> and libc are used; the binary is linked statically so
- * it runs in the busybox test guest.
+ * it runs in the busybox test guest.  The VM setup is shared with edufire
+ * (kvm_setup.c), the error and reply helpers too (guest_common.c).
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <linux/kvm.h>
+#include "guest_common.h"
+#include "kvm_setup.h"
 
 #define PROG			"vmfire"
 
 #define MAX_VMS			1024
 #define MAX_VCPUS		256
 
-#define DEFAULT_MSI_GSI		24
 #define DEFAULT_IOAPIC_GSI	5
-#define NR_IOAPIC_PINS		24
-#define NR_PIC_PINS		16
-#define MAX_GSI			4095	/* KVM_MAX_IRQ_ROUTES - 1 (kernel-internal) */
-
-/* MSI: physical destination APIC id 0; fixed, edge, vector 0x30 */
-#define MSI_ADDR_LO		0xfee00000u
-#define MSI_DATA		0x30u
-
-#define APIC_SVR		0xF0
-#define APIC_SVR_VALUE		0x1FFu	/* APIC software enable | vector 0xff */
 
 #define LOOP_BATCH		64
 #define LINE_MAX_LEN		4096
@@ -56,11 +43,12 @@ enum route_mode {
 };
 
 struct vm {
-	int vm_fd;
+	struct kvm_vm kvm;
 	int efd;
-	int *vcpu_fd;
 	bool open;
 };
+
+const char prog_name[] = PROG;
 
 static struct vm *vms;
 static unsigned int nr_vms = 1;
@@ -74,47 +62,6 @@ static char inbuf[LINE_MAX_LEN];
 static size_t inlen;
 static bool in_eof;
 static bool in_discard;	/* dropping the rest of an over-long line */
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die_errno(const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(err));
-	exit(1);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void __attribute__((format(printf, 1, 2))) reply(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (fflush(stdout) == EOF)
-		die_errno("write stdout");
-}
 
 static void usage(FILE *f)
 {
@@ -157,22 +104,6 @@ static void usage(FILE *f)
 		DEFAULT_IOAPIC_GSI, NR_IOAPIC_PINS - 1, LOOP_BATCH);
 }
 
-/* Parse a decimal unsigned number; false on junk or overflow. */
-static bool parse_ull(const char *s, unsigned long long *val)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return false;
-	*val = v;
-	return true;
-}
-
 static unsigned int parse_opt_uint(int opt, const char *arg,
 				   unsigned int min, unsigned int max)
 {
@@ -188,137 +119,32 @@ static unsigned int parse_opt_uint(int opt, const char *arg,
 
 /* ---------------------------------------------------------------- setup */
 
-/*
- * Replicates kvm_setup_default_irq_routing() (arch/x86/kvm/irq_comm.c):
- * GSI 0-15 -> IOAPIC pin gsi and PIC master/slave pin gsi % 8,
- * GSI 16-23 -> IOAPIC pin gsi.  KVM_SET_GSI_ROUTING replaces the whole
- * table, so these must be installed along with the MSI route.  KVM refuses
- * to mix an MSI entry with irqchip entries on one GSI, so when the MSI GSI
- * is below 24 its default irqchip entries are left out.
- */
-static void set_msi_routing(struct vm *vm, unsigned int idx)
-{
-	struct kvm_irq_routing_entry *e;
-	struct kvm_irq_routing *r;
-	unsigned int i, n = 0;
-
-	r = calloc(1, sizeof(*r) + (NR_IOAPIC_PINS + NR_PIC_PINS + 1) * sizeof(*e));
-	if (!r)
-		die_errno("calloc");
-
-	for (i = 0; i < NR_IOAPIC_PINS; i++) {
-		if (i == gsi)
-			continue;
-		e = &r->entries[n++];
-		e->gsi = i;
-		e->type = KVM_IRQ_ROUTING_IRQCHIP;
-		e->u.irqchip.irqchip = KVM_IRQCHIP_IOAPIC;
-		e->u.irqchip.pin = i;
-		if (i >= NR_PIC_PINS)
-			continue;
-		e = &r->entries[n++];
-		e->gsi = i;
-		e->type = KVM_IRQ_ROUTING_IRQCHIP;
-		e->u.irqchip.irqchip = i < 8 ? KVM_IRQCHIP_PIC_MASTER :
-					       KVM_IRQCHIP_PIC_SLAVE;
-		e->u.irqchip.pin = i % 8;
-	}
-
-	e = &r->entries[n++];
-	e->gsi = gsi;
-	e->type = KVM_IRQ_ROUTING_MSI;
-	e->u.msi.address_lo = MSI_ADDR_LO;
-	e->u.msi.address_hi = 0;
-	e->u.msi.data = MSI_DATA;
-
-	r->nr = n;
-	r->flags = 0;
-	if (ioctl(vm->vm_fd, KVM_SET_GSI_ROUTING, r) < 0)
-		die_errno("KVM_SET_GSI_ROUTING (vm %u, gsi %u)", idx, gsi);
-	free(r);
-}
-
-static void enable_lapic(int vcpu_fd, unsigned int idx, unsigned int id)
-{
-	struct kvm_lapic_state lapic;
-	uint32_t svr = APIC_SVR_VALUE;
-
-	memset(&lapic, 0, sizeof(lapic));
-	if (ioctl(vcpu_fd, KVM_GET_LAPIC, &lapic) < 0)
-		die_errno("KVM_GET_LAPIC (vm %u, vcpu %u)", idx, id);
-	memcpy(&lapic.regs[APIC_SVR], &svr, sizeof(svr));
-	if (ioctl(vcpu_fd, KVM_SET_LAPIC, &lapic) < 0)
-		die_errno("KVM_SET_LAPIC (vm %u, vcpu %u)", idx, id);
-}
-
 static void setup_vm(struct vm *vm, unsigned int idx)
 {
-	struct kvm_irqfd irqfd;
-	unsigned int i;
-
-	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0UL);
-	if (vm->vm_fd < 0)
-		die_errno("KVM_CREATE_VM (vm %u)", idx);
+	kvm_vm_create(&vm->kvm, kvm_fd, idx, nr_vcpus);
 	vm->open = true;
 
-	/* Must precede vCPU creation. */
-	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0UL) < 0)
-		die_errno("KVM_CREATE_IRQCHIP (vm %u)", idx);
-
-	vm->vcpu_fd = calloc(nr_vcpus, sizeof(*vm->vcpu_fd));
-	if (!vm->vcpu_fd)
-		die_errno("calloc");
-	for (i = 0; i < nr_vcpus; i++)
-		vm->vcpu_fd[i] = -1;
-	for (i = 0; i < nr_vcpus; i++) {
-		vm->vcpu_fd[i] = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)i);
-		if (vm->vcpu_fd[i] < 0)
-			die_errno("KVM_CREATE_VCPU (vm %u, vcpu %u)", idx, i);
-		enable_lapic(vm->vcpu_fd[i], idx, i);
-	}
-
 	if (route == ROUTE_MSI)
-		set_msi_routing(vm, idx);
+		kvm_vm_set_msi_route(&vm->kvm, idx, gsi);
 
 	vm->efd = eventfd(0, EFD_CLOEXEC);
 	if (vm->efd < 0)
 		die_errno("eventfd (vm %u)", idx);
 
-	memset(&irqfd, 0, sizeof(irqfd));
-	irqfd.fd = (uint32_t)vm->efd;
-	irqfd.gsi = gsi;
-	if (ioctl(vm->vm_fd, KVM_IRQFD, &irqfd) < 0)
-		die_errno("KVM_IRQFD (vm %u, gsi %u)", idx, gsi);
+	kvm_vm_irqfd(&vm->kvm, idx, vm->efd, gsi, true);
 }
 
 static void close_vm(struct vm *vm, unsigned int idx)
 {
-	struct kvm_irqfd irqfd;
-	unsigned int i;
-
 	if (!vm->open)
 		return;
 
-	memset(&irqfd, 0, sizeof(irqfd));
-	irqfd.fd = (uint32_t)vm->efd;
-	irqfd.gsi = gsi;
-	irqfd.flags = KVM_IRQFD_FLAG_DEASSIGN;
-	if (ioctl(vm->vm_fd, KVM_IRQFD, &irqfd) < 0)
-		die_errno("KVM_IRQFD deassign (vm %u, gsi %u)", idx, gsi);
+	kvm_vm_irqfd(&vm->kvm, idx, vm->efd, gsi, false);
 	if (close(vm->efd) < 0)
 		die_errno("close eventfd (vm %u)", idx);
 	vm->efd = -1;
 
-	for (i = 0; i < nr_vcpus; i++) {
-		if (close(vm->vcpu_fd[i]) < 0)
-			die_errno("close vcpu fd (vm %u, vcpu %u)", idx, i);
-	}
-	free(vm->vcpu_fd);
-	vm->vcpu_fd = NULL;
-
-	if (close(vm->vm_fd) < 0)
-		die_errno("close vm fd (vm %u)", idx);
-	vm->vm_fd = -1;
+	kvm_vm_destroy(&vm->kvm, idx);
 	vm->open = false;
 }
 
@@ -358,14 +184,7 @@ static void fire_one(struct vm *vm, unsigned int idx)
 
 static void msi_one(struct vm *vm, unsigned int idx)
 {
-	struct kvm_msi msi;
-
-	memset(&msi, 0, sizeof(msi));
-	msi.address_lo = MSI_ADDR_LO;
-	msi.address_hi = 0;
-	msi.data = MSI_DATA;
-	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0)
-		die_errno("KVM_SIGNAL_MSI (vm %u)", idx);
+	kvm_vm_signal_msi(&vm->kvm, idx);
 }
 
 /*
@@ -641,7 +460,7 @@ int main(int argc, char **argv)
 	unsigned long long n_fire = 0, n_msi = 0, v;
 	bool do_fire = false, do_msi = false, gsi_set = false;
 	unsigned int i;
-	int opt, api;
+	int opt;
 
 	while ((opt = getopt(argc, argv, "v:g:r:c:n:m:h")) != -1) {
 		switch (opt) {
@@ -702,20 +521,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm_fd < 0)
-		die_errno("open /dev/kvm");
-	api = ioctl(kvm_fd, KVM_GET_API_VERSION, 0UL);
-	if (api < 0)
-		die_errno("KVM_GET_API_VERSION");
-	if (api != KVM_API_VERSION)
-		die("KVM_GET_API_VERSION: got %d, expected %d", api, KVM_API_VERSION);
+	kvm_fd = kvm_open();
 
 	vms = calloc(nr_vms, sizeof(*vms));
 	if (!vms)
 		die_errno("calloc");
 	for (i = 0; i < nr_vms; i++) {
-		vms[i].vm_fd = -1;
+		vms[i].kvm.vm_fd = -1;
 		vms[i].efd = -1;
 	}
 	for (i = 0; i < nr_vms; i++)
