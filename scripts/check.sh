@@ -35,6 +35,27 @@ for v in ${KERNELS:-6.1 6.12}; do
     pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 done
 
+# Host-side suites; each ends with "<name>: N passed, N failed".
+for suite in ${SUITES-lint}; do
+    echo "=== $suite"
+    t=$SECONDS
+    log=${BUILD_ROOT:-$REPO/build}/$suite.log
+    mkdir -p "$(dirname "$log")"
+    "$S/$suite.sh" >"$log" 2>&1 || true
+    line=$(grep -E "^$suite: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+    if [ -z "$line" ]; then
+        p=0 f=1
+        echo "  not ok - $suite ran no test; last lines of $log:"
+        tail -20 "$log" | sed 's/^/    | /'
+    else
+        p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+        f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+        { grep -E '^[[:space:]]*not ok' "$log" || true; } | sed 's/^/  /'
+    fi
+    echo "$suite: $p passed, $f failed ($((SECONDS - t)) s)"
+    pass=$((pass + p)) fail=$((fail + f))
+done
+
 extra=; [ "$skip" -gt 0 ] && extra=", $skip skipped"
 echo "$pass passed, $fail failed$extra"
 [ "$fail" = 0 ] && [ $((pass + skip)) -gt 0 ]

@@ -2,7 +2,8 @@
 # Boot a kernel + initramfs under QEMU TCG and capture the serial console.
 # usage: qemu-run.sh <kerneldir> <initrd> <check|demo|shell> <logfile>
 # env: QEMU_TIMEOUT (s, default 900), VERBOSE=1 (echo the console), QEMU_IOMMU=0 (no intel-iommu/edu),
-#      QEMU_EXTRA (more qemu arguments), QEMU_APPEND (more kernel arguments)
+#      QEMU_EXTRA (more qemu arguments), QEMU_APPEND (more kernel arguments),
+#      QEMU_HOSTROOT=0 (do not share the host's root read-only over 9p, tag hostroot)
 # Exits non-zero if the guest did not print IRQPATH-GUEST-DONE.
 set -euo pipefail
 
@@ -12,10 +13,15 @@ limit=${QEMU_TIMEOUT:-900}
 
 append="console=ttyS0 panic=-1 irqpath.mode=$mode quiet loglevel=4"
 dev=()
+if [ "${QEMU_HOSTROOT:-1}" = 1 ]; then
+    # host programs (python3 for irqpath) run in a chroot of it: tests/e2e/hostroot.sh
+    dev=(-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on)
+    append="$append irqpath.hostrepo=$(cd "$(dirname "$0")/.." && pwd)"
+fi
 if [ "${QEMU_IOMMU:-1}" = 1 ]; then
     # intel-iommu must come before the PCI devices it translates; TCG has no kernel irqchip,
     # so intremap=on needs no kernel-irqchip=split here.
-    dev=(-device intel-iommu,intremap=on -device edu)
+    dev=(-device intel-iommu,intremap=on -device edu "${dev[@]}")
     append="$append intel_iommu=on"
 fi
 cmd=(qemu-system-x86_64 -machine q35 -cpu max -m 2048 -smp 2 -accel tcg,thread=single
@@ -28,6 +34,10 @@ fi
 
 mkdir -p "$(dirname "$logfile")"
 : >"$logfile"
+# One TCG guest at a time on this machine: two at once starve each other's
+# timers (a 6.1 guest panicked "timer doesn't work through Interrupt-remapped IO-APIC").
+exec 9>/var/lock/kvm_irqpath-qemu.lock
+flock 9
 if [ "${VERBOSE:-0}" = 1 ]; then
     timeout -k 10 "$limit" "${cmd[@]}" </dev/null > >(tee -a "$logfile") 2>&1 &
 else

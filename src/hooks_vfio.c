@@ -21,6 +21,7 @@ struct irqpath_irte_ctx {
 	struct irqpath_vm *vm;
 	int irq;
 };
+
 static DEFINE_PER_CPU(struct irqpath_irte_ctx, irqpath_irte_ctx);
 
 /* vfio_msihandler(irq, trigger): hard IRQ, interrupts off. */

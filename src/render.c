@@ -185,6 +185,9 @@ void irqpath_render_verdict(struct seq_file *m, const struct irqpath_counts *val
 	else if (irqfd == msi)
 		seq_printf(m, "%llu of %llu VFIO MSIs took the irqfd path in the host",
 			   irqfd, msi);
+	else if (!producers)
+		seq_printf(m, "%llu VFIO MSIs: %llu to userspace, %llu on irqfds",
+			   msi, user, irqfd);
 	else
 		seq_printf(m, "%llu VFIO MSIs: %llu to userspace, %llu on irqfds; %u of %u vectors posted",
 			   msi, user, irqfd, posted, producers);

@@ -7,12 +7,13 @@
 #ifndef _IRQPATH_COUNTERS_H
 #define _IRQPATH_COUNTERS_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/percpu.h>
 
 /* Distinct GSIs and vCPUs tracked per VM; the rest share an overflow row. */
 #define IRQPATH_SLOT_BITS	6
-#define IRQPATH_SLOTS		(1U << IRQPATH_SLOT_BITS)
+#define IRQPATH_SLOTS		BIT(IRQPATH_SLOT_BITS)
 #define IRQPATH_SLOT_OTHER	IRQPATH_SLOTS
 
 /* The order is the order of the `stats` lines; names in counters.c. */

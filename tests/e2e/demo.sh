@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make demo: two VMs with irqfd traffic, then what kvm_irqpath shows.
+# make demo: two VMs with irqfd traffic and a VFIO device whose MSIs first
+# go to userspace, then through a KVM irqfd; then what kvm_irqpath shows.
 . /tests/e2e/lib.sh
 
 show() {
@@ -9,26 +10,38 @@ show() {
 	cat "$1"
 }
 
-modprobe kvm_amd || exit 1
+modprobe kvm_amd && modprobe vfio_pci && modprobe vfio_iommu_type1 || exit 1
 tracer_load || exit 1
-vm_start 3 -r msi -g 24 || exit 1
-vm_start 4 -r ioapic -g 5 || exit 1
-wait_vm "$(vm_pid 3)" && wait_vm "$(vm_pid 4)"
+vm_start 3 -r msi -g 24 && vm_start 4 -r ioapic -g 5 && co_start 5 edufire || exit 1
+wait_vm "$(vm_pid 3)" && wait_vm "$(vm_pid 4)" && wait_vm "$(vm_pid 5)" || exit 1
 A=$(vm_dir_of "$(vm_pid 3)")
+B=$(vm_dir_of "$(vm_pid 4)")
+C=$(vm_dir_of "$(vm_pid 5)")
 
-echo "VM $A: 1000 eventfd writes on an MSI-routed irqfd (GSI 24), 200 KVM_SIGNAL_MSI"
-echo "VM $(vm_dir_of "$(vm_pid 4)"): 300 eventfd writes on an IOAPIC-routed irqfd (GSI 5)"
+echo "VM $A (vmfire): 1000 eventfd writes on an MSI-routed irqfd (GSI 24), 200 KVM_SIGNAL_MSI"
+echo "VM $B (vmfire): 300 eventfd writes on an IOAPIC-routed irqfd (GSI 5)"
+echo "VM $C (edufire): QEMU's edu device through VFIO, 100 MSIs read by the VMM"
 vm_send 3 "fire 1000"
 vm_send 4 "fire 300"
-vm_wait 3 && vm_wait 4 && vm_cmd 3 "msi 200" || exit 1
-wait_for 100 test "$(stat "$(vm_dir_of "$(vm_pid 4)")" irqfd_injects)" -ge 1
-
+vm_send 5 "raise 100"
+vm_wait 3 && vm_wait 4 && vm_wait 5 && vm_cmd 3 "msi 200" || exit 1
+wait_for 100 test "$(stat "$B" irqfd_injects)" -ge 1
 show $D/summary
-show $D/probes
 show $D/vms/$A/stats
 show $D/vms/$A/gsi
 show $D/vms/$A/vcpus
 show $D/vms/$A/info
+
+echo
+echo "\$ echo 1 > $D/reset"
+echo 1 >$D/reset
+echo "VM $C: the same MSI eventfd attached as a KVM irqfd, 100 more MSIs"
+vm_cmd 5 "irqfd on" && vm_cmd 5 "raise 100" || exit 1
+show $D/summary
+show $D/vms/$C/producers
+show $D/probes
 show $D/unattributed
+show $D/pi_ipis
 vm_stop 3
 vm_stop 4
+vm_stop 5
