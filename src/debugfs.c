@@ -9,6 +9,8 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "irqpath/debugfs.h"
@@ -165,52 +167,78 @@ static int probes_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(probes);
 
-/* The table, then a verdict per VM on its VFIO interrupts. */
+/* The module's own records: "key value" lines, bytes of all of them. */
+static int memory_show(struct seq_file *m, void *v)
+{
+	unsigned int vms, spares, efds;
+	unsigned long bytes;
+
+	irqpath_registry_memory(&vms, &spares, &bytes);
+	efds = irqpath_efd_count();
+	bytes += irqpath_efd_bytes();
+	seq_printf(m, "vms %u\n", vms);
+	seq_printf(m, "spares %u\n", spares);
+	seq_printf(m, "eventfds %u\n", efds);
+	seq_printf(m, "bytes %lu\n", bytes);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(memory);
+
+/*
+ * The table, then a verdict per VM on its VFIO interrupts. One walk of the
+ * VM list, one snapshot per VM for its row and its verdict: a VM created
+ * or destroyed meanwhile has both or neither. The verdicts gather in a
+ * buffer of the size of m's; if it fills, m is marked full too, and
+ * seq_file calls us again with buffers twice as big.
+ */
 static int summary_show(struct seq_file *m, void *v)
 {
 	char comm[TASK_COMM_LEN], pid[16];
 	struct irqpath_producer *prods;
 	struct irqpath_counts *val;
+	struct seq_file *verdicts;
 	struct irqpath_vm *vm;
-	unsigned int n;
-	int pass;
+	unsigned int n, posted;
+	int ret = -ENOMEM;
 
 	val = kmalloc(sizeof(*val), GFP_KERNEL);
 	prods = kmalloc_array(IRQPATH_PRODUCERS, sizeof(*prods), GFP_KERNEL);
-	if (!val || !prods) {
-		kfree(val);
-		kfree(prods);
-		return -ENOMEM;
-	}
+	verdicts = kzalloc(sizeof(*verdicts), GFP_KERNEL);
+	if (!val || !prods || !verdicts)
+		goto out;
+	verdicts->size = m->size;
+	verdicts->buf = kvmalloc(verdicts->size, GFP_KERNEL);
+	if (!verdicts->buf)
+		goto out;
+
 	irqpath_render_summary_header(m);
-	for (pass = 0; pass < 2; pass++) {
-		if (pass)
-			seq_puts(m, "\n");
-		rcu_read_lock();
-		list_for_each_entry_rcu(vm, &irqpath_vms, node) {
-			irqpath_vm_snapshot(vm, val, comm);
-			n = irqpath_producers_copy(vm, prods);
-			if (pass) {
-				seq_printf(m, "%s: ", vm->name);
-				irqpath_render_verdict(m, val, n,
-						       irqpath_count_posted(prods, n));
-				continue;
-			}
-			snprintf(pid, sizeof(pid), "%d", vm->pid);
-			irqpath_render_summary_row(m, vm->name, pid,
-						   comm[0] ? comm : "?", val, n,
-						   irqpath_count_posted(prods, n));
-		}
-		rcu_read_unlock();
-		if (!pass) {
-			irqpath_vm_snapshot(irqpath_unattributed, val, NULL);
-			irqpath_render_summary_row(m, "unattributed", "-", "-",
-						   val, 0, 0);
-		}
+	rcu_read_lock();
+	list_for_each_entry_rcu(vm, &irqpath_vms, node) {
+		irqpath_vm_snapshot(vm, val, comm);
+		n = irqpath_producers_copy(vm, prods);
+		posted = irqpath_count_posted(prods, n);
+		snprintf(pid, sizeof(pid), "%d", vm->pid);
+		irqpath_render_summary_row(m, vm->name, pid,
+					   comm[0] ? comm : "?", val, n, posted);
+		seq_printf(verdicts, "%s: ", vm->name);
+		irqpath_render_verdict(verdicts, val, n, posted);
 	}
+	rcu_read_unlock();
+	irqpath_vm_snapshot(irqpath_unattributed, val, NULL);
+	irqpath_render_summary_row(m, "unattributed", "-", "-", val, 0, 0);
+	seq_puts(m, "\n");
+	if (seq_has_overflowed(verdicts))
+		seq_commit(m, -1);
+	else
+		seq_write(m, verdicts->buf, verdicts->count);
+	ret = 0;
+out:
+	if (verdicts)
+		kvfree(verdicts->buf);
+	kfree(verdicts);
 	kfree(prods);
 	kfree(val);
-	return 0;
+	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(summary);
 
@@ -287,6 +315,7 @@ int irqpath_debugfs_init(void)
 	debugfs_create_file("unattributed", 0400, irqpath_root, NULL,
 			    &unattributed_fops);
 	debugfs_create_file("pi_ipis", 0400, irqpath_root, NULL, &pi_ipis_fops);
+	debugfs_create_file("memory", 0400, irqpath_root, NULL, &memory_fops);
 	debugfs_create_file("reset", 0200, irqpath_root, NULL, &reset_fops);
 	return 0;
 }

@@ -95,6 +95,12 @@ unsigned int irqpath_efd_count(void)
 	return READ_ONCE(irqpath_nr_efds);
 }
 
+unsigned long irqpath_efd_bytes(void)
+{
+	return (unsigned long)READ_ONCE(irqpath_nr_efds) *
+	       sizeof(struct irqpath_efd);
+}
+
 /* Called once no probe can run any more. */
 void irqpath_efd_exit(void)
 {

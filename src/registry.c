@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpumask.h>
 #include <linux/hashtable.h>
 #include <linux/pid.h>
 #include <linux/rculist.h>
@@ -33,6 +34,8 @@ static LIST_HEAD(irqpath_dead);
 static LIST_HEAD(irqpath_spares);
 static unsigned int irqpath_nr_spares;
 static atomic_long_t irqpath_alloc_failures = ATOMIC_LONG_INIT(0);
+/* Every record allocated and not yet freed: VMs, spares, unattributed. */
+static atomic_t irqpath_nr_records = ATOMIC_INIT(0);
 
 /* Events that no VM can be tied to; never in the hash. */
 struct irqpath_vm *irqpath_unattributed;
@@ -44,13 +47,19 @@ static bool irqpath_stopping;
 static void irqpath_work_fn(struct work_struct *work);
 static DECLARE_WORK(irqpath_work, irqpath_work_fn);
 
+static void irqpath_vm_release(struct irqpath_vm *vm)
+{
+	free_percpu(vm->pcpu);
+	kfree(vm->base);
+	kfree(vm);
+}
+
 static void irqpath_vm_free(struct irqpath_vm *vm)
 {
 	if (!vm)
 		return;
-	free_percpu(vm->pcpu);
-	kfree(vm->base);
-	kfree(vm);
+	irqpath_vm_release(vm);
+	atomic_dec(&irqpath_nr_records);
 }
 
 static struct irqpath_vm *irqpath_vm_alloc(gfp_t gfp)
@@ -63,10 +72,11 @@ static struct irqpath_vm *irqpath_vm_alloc(gfp_t gfp)
 	vm->pcpu = alloc_percpu_gfp(struct irqpath_counts, gfp);
 	vm->base = kzalloc(sizeof(*vm->base), gfp);
 	if (!vm->pcpu || !vm->base) {
-		irqpath_vm_free(vm);
+		irqpath_vm_release(vm);
 		return NULL;
 	}
 	INIT_LIST_HEAD(&vm->work);
+	atomic_inc(&irqpath_nr_records);
 	return vm;
 }
 
@@ -347,6 +357,27 @@ void irqpath_registry_reset(void)
 u64 irqpath_registry_vm_seq(void)
 {
 	return atomic64_read(&irqpath_seq);
+}
+
+/*
+ * What the records hold now: VM records (live, or retired and waiting for
+ * their grace period), spares, and their bytes with the unattributed set.
+ */
+void irqpath_registry_memory(unsigned int *vms, unsigned int *spares,
+			     unsigned long *bytes)
+{
+	unsigned long flags;
+	int records;
+
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	records = atomic_read(&irqpath_nr_records);
+	*spares = irqpath_nr_spares;
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	*bytes = (unsigned long)records *
+		 (sizeof(struct irqpath_vm) + sizeof(struct irqpath_counts) +
+		  sizeof(struct irqpath_counts) * num_possible_cpus());
+	records -= *spares + (irqpath_unattributed ? 1 : 0);
+	*vms = records > 0 ? records : 0;
 }
 
 unsigned long irqpath_registry_alloc_failures(void)

@@ -105,15 +105,31 @@ void irqpath_render_vcpus(struct seq_file *m, const struct irqpath_vm *vm,
 }
 
 /*
+ * A comm is any 15 bytes: a blank or a control character in it would split
+ * the whitespace-separated fields of `summary` and `info`; it shows as '_'.
+ */
+static void irqpath_comm_field(char *out, size_t size, const char *comm)
+{
+	size_t i;
+
+	for (i = 0; i < size - 1 && comm[i]; i++)
+		out[i] = (u8)comm[i] <= ' ' || comm[i] == 0x7f ? '_' : comm[i];
+	out[i] = '\0';
+}
+
+/*
  * `info`: %p hashes the kvm address, stable within a boot, so a test can
  * see that a new VM reuses an old address without learning the address.
  */
 void irqpath_render_info(struct seq_file *m, const struct irqpath_vm *vm,
 			 const char *comm)
 {
+	char field[2 * TASK_COMM_LEN];
+
+	irqpath_comm_field(field, sizeof(field), comm);
 	seq_printf(m, "name %s\n", vm->name);
 	seq_printf(m, "pid %d\n", vm->pid);
-	seq_printf(m, "comm %s\n", comm);
+	seq_printf(m, "comm %s\n", field);
 	seq_printf(m, "kvm %p\n", vm->key);
 	seq_printf(m, "found %s\n", vm->discovered ? "event" : "create");
 }
@@ -149,10 +165,11 @@ void irqpath_render_summary_row(struct seq_file *m, const char *name,
 				const struct irqpath_counts *val,
 				unsigned int producers, unsigned int posted)
 {
-	char pp[24];
+	char pp[24], field[2 * TASK_COMM_LEN];
 	unsigned int i;
 
-	seq_printf(m, "%-20s %8s %-16s", name, pid, comm);
+	irqpath_comm_field(field, sizeof(field), comm);
+	seq_printf(m, "%-20s %8s %-16s", name, pid, field);
 	for (i = 0; i < ARRAY_SIZE(irqpath_summary_cols); i++)
 		seq_printf(m, " %10llu",
 			   val->c[irqpath_summary_cols[i].counter]);
@@ -176,6 +193,9 @@ void irqpath_render_verdict(struct seq_file *m, const struct irqpath_counts *val
 	else if (!msi && posted == producers)
 		seq_printf(m, "all %u VFIO vectors posted: delivered by the IOMMU, no host code runs",
 			   producers);
+	else if (!msi)
+		seq_printf(m, "%u of %u VFIO vectors posted, no VFIO MSI reached the host",
+			   posted, producers);
 	else if (user == msi)
 		seq_printf(m, "%llu of %llu VFIO MSIs went to userspace: no irqfd on these eventfds",
 			   user, msi);

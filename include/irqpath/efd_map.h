@@ -13,6 +13,7 @@ int irqpath_efd_add(const void *ctx, pid_t pid, int irq);
 void irqpath_efd_del(const void *ctx);
 bool irqpath_efd_lookup(const void *ctx, pid_t *pid, int *irq);
 unsigned int irqpath_efd_count(void);
+unsigned long irqpath_efd_bytes(void);
 void irqpath_efd_exit(void);
 
 #endif /* _IRQPATH_EFD_MAP_H */

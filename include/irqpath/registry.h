@@ -95,6 +95,8 @@ void irqpath_registry_flush(void);
 /* Module-wide figures shown in `unattributed`. */
 u64 irqpath_registry_vm_seq(void);
 unsigned long irqpath_registry_alloc_failures(void);
+void irqpath_registry_memory(unsigned int *vms, unsigned int *spares,
+			     unsigned long *bytes);
 void irqpath_note_alloc_failure(void);
 
 #endif /* _IRQPATH_REGISTRY_H */
