@@ -1,0 +1,10 @@
+# KUnit targets; included by the top-level Makefile.
+#   make kunit            the suites of tests/kunit under UML (kunit.py); "kunit: N passed, N failed"
+#   make kunit-coverage   the same in a gcov build; line coverage of src/{counters,registry,render}.c
+.PHONY: kunit kunit-coverage
+
+kunit:
+	scripts/kunit.sh
+
+kunit-coverage:
+	scripts/kunit.sh --coverage

@@ -1,0 +1,835 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite of src/registry.c: the per-VM records keyed by the struct kvm
+ * address, their lazy discovery from spares, retirement after an RCU grace
+ * period, address reuse and reset baselines.
+ *
+ * The registry is a singleton with a static work item: every case starts
+ * from irqpath_registry_init() with the test ops below and ends with
+ * irqpath_registry_exit(); irqpath_registry_flush() runs the work (publish,
+ * refill spares, unpublish and free the dead) synchronously. UML runs one
+ * CPU, so without a sleep nothing else runs between two calls of a case.
+ */
+#include <kunit/test.h>
+#include <linux/cpumask.h>
+#include <linux/irqflags.h>
+#include <linux/ktime.h>
+#include <linux/limits.h>
+#include <linux/percpu.h>
+#include <linux/pid.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "irqpath/registry.h"
+
+/* IRQPATH_SPARES of registry.c: records kept ready for hard-IRQ discovery. */
+#define TEST_SPARES	16
+/* A struct kvm-like address; only compared, never dereferenced. */
+#define KEY(i)	((const void *)(0xffff888100000000UL + (unsigned long)(i) * 0x8000))
+
+static struct {
+	unsigned long failures0;	/* irqpath_registry_alloc_failures() at init */
+	int published, unpublished;
+	struct irqpath_vm *last_published, *last_unpublished;
+	struct dentry *publish_ret;
+	bool retire_in_publish;	/* the VM dies while its directory is made */
+	bool dir_ok;		/* unpublish only ever saw the dentry publish gave */
+} ops_log;
+
+static char fake_dentry_storage;
+#define FAKE_DENTRY	((struct dentry *)&fake_dentry_storage)
+
+static struct dentry *test_publish(struct irqpath_vm *vm)
+{
+	ops_log.published++;
+	ops_log.last_published = vm;
+	if (ops_log.retire_in_publish) {
+		if (vm->state != IRQPATH_VM_PUBLISHING)
+			ops_log.dir_ok = false;
+		irqpath_vm_retire(vm->key);
+	}
+	return ops_log.publish_ret;
+}
+
+static void test_unpublish(struct irqpath_vm *vm)
+{
+	ops_log.unpublished++;
+	ops_log.last_unpublished = vm;
+	if (vm->dir != FAKE_DENTRY || vm->state != IRQPATH_VM_DEAD)
+		ops_log.dir_ok = false;
+}
+
+static const struct irqpath_registry_ops test_ops = {
+	.publish = test_publish,
+	.unpublish = test_unpublish,
+};
+
+static const struct irqpath_registry_ops no_ops = {};
+
+static int registry_test_init(struct kunit *test)
+{
+	memset(&ops_log, 0, sizeof(ops_log));
+	ops_log.publish_ret = FAKE_DENTRY;
+	ops_log.dir_ok = true;
+	ops_log.failures0 = irqpath_registry_alloc_failures();
+	return irqpath_registry_init(&test_ops);
+}
+
+static void registry_test_exit(struct kunit *test)
+{
+	irqpath_registry_exit();
+	KUNIT_EXPECT_TRUE(test, ops_log.dir_ok);
+}
+
+/* Allocation failures since the case began (the counter is never reset). */
+static unsigned long failures(void)
+{
+	return irqpath_registry_alloc_failures() - ops_log.failures0;
+}
+
+/* VM records allocated and not yet freed: live, or retired and waiting. */
+static unsigned int records(void)
+{
+	unsigned int vms, spares;
+	unsigned long bytes;
+
+	irqpath_registry_memory(&vms, &spares, &bytes);
+	return vms;
+}
+
+static struct irqpath_vm *lookup(const void *key)
+{
+	struct irqpath_vm *vm;
+
+	rcu_read_lock();
+	vm = irqpath_vm_lookup(key);
+	rcu_read_unlock();
+	return vm;
+}
+
+/* irqpath_vm_get is called from hard-IRQ context: call it with IRQs off. */
+static struct irqpath_vm *get_irqs_off(const void *key, pid_t pid)
+{
+	struct irqpath_vm *vm;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	vm = irqpath_vm_get(key, pid);
+	local_irq_restore(flags);
+	return vm;
+}
+
+static struct irqpath_vm *create(const void *key, pid_t pid, const char *comm)
+{
+	struct irqpath_vm *vm;
+
+	preempt_disable();	/* as in the kretprobe of kvm_arch_init_vm */
+	vm = irqpath_vm_create(key, pid, comm);
+	preempt_enable();
+	return vm;
+}
+
+static void count(struct irqpath_vm *vm, int cpu, enum irqpath_counter c, u64 n)
+{
+	per_cpu_ptr(vm->pcpu, cpu)->c[c] += n;
+}
+
+static void expect_name(struct kunit *test, struct irqpath_vm *vm, pid_t pid,
+			u64 seq)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "%d-%llu", pid, seq);
+	KUNIT_EXPECT_STREQ(test, vm->name, want);
+}
+
+/* create: findable at once, named "<pid>-<n>", published by the work. */
+static void registry_create_lookup(struct kunit *test)
+{
+	u64 seq = irqpath_registry_vm_seq();
+	struct irqpath_vm *vm = create(KEY(1), 4321, "qemu-system-x86");
+
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(KEY(1)), vm);
+	KUNIT_EXPECT_PTR_EQ(test, vm->key, KEY(1));
+	KUNIT_EXPECT_EQ(test, vm->pid, 4321);
+	KUNIT_EXPECT_FALSE(test, vm->discovered);
+	KUNIT_EXPECT_EQ(test, irqpath_registry_vm_seq(), seq + 1);
+	expect_name(test, vm, 4321, seq + 1);
+	KUNIT_EXPECT_EQ(test, vm->state, IRQPATH_VM_PENDING);
+	KUNIT_EXPECT_EQ(test, ops_log.published, 0);
+
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, vm->state, IRQPATH_VM_LIVE);
+	KUNIT_EXPECT_EQ(test, ops_log.published, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ops_log.last_published, vm);
+	KUNIT_EXPECT_PTR_EQ(test, vm->dir, FAKE_DENTRY);
+	KUNIT_EXPECT_STREQ(test, vm->comm, "qemu-system-x86");
+	KUNIT_EXPECT_EQ(test, failures(), 0UL);
+}
+
+/* Unknown keys, the NULL key and the unattributed record are not in the hash. */
+static void registry_lookup_unknown(struct kunit *test)
+{
+	KUNIT_ASSERT_NOT_NULL(test, create(KEY(1), 1, "a"));
+	KUNIT_EXPECT_NULL(test, lookup(KEY(2)));
+	KUNIT_EXPECT_NULL(test, lookup(NULL));
+	KUNIT_ASSERT_NOT_NULL(test, irqpath_unattributed);
+	KUNIT_EXPECT_STREQ(test, irqpath_unattributed->name, "unattributed");
+}
+
+/* Records list in creation order on irqpath_vms. */
+static void registry_list_order(struct kunit *test)
+{
+	struct irqpath_vm *vm, *want[3];
+	int i = 0;
+
+	for (i = 0; i < 3; i++)
+		want[i] = create(KEY(10 - i), 100 + i, "vmm");
+	irqpath_registry_flush();
+	i = 0;
+	rcu_read_lock();
+	list_for_each_entry_rcu(vm, &irqpath_vms, node) {
+		if (i < 3)
+			KUNIT_EXPECT_PTR_EQ(test, vm, want[i]);
+		i++;
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, i, 3);
+}
+
+/* get on a known VM returns its record and creates nothing. */
+static void registry_get_known(struct kunit *test)
+{
+	struct irqpath_vm *vm = create(KEY(1), 7, "vmm");
+	u64 seq = irqpath_registry_vm_seq();
+
+	KUNIT_EXPECT_PTR_EQ(test, get_irqs_off(KEY(1), 8), vm);
+	KUNIT_EXPECT_EQ(test, irqpath_registry_vm_seq(), seq);
+	KUNIT_EXPECT_FALSE(test, vm->discovered);
+	KUNIT_EXPECT_EQ(test, vm->pid, 7);
+}
+
+/* get on an unknown VM (created before load) discovers it: marked, named, published. */
+static void registry_get_discovers(struct kunit *test)
+{
+	pid_t pid = task_tgid_nr(current);
+	char comm[TASK_COMM_LEN];
+	struct irqpath_vm *vm;
+	u64 seq = irqpath_registry_vm_seq();
+
+	vm = get_irqs_off(KEY(5), pid);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	KUNIT_EXPECT_TRUE(test, vm->discovered);
+	KUNIT_EXPECT_EQ(test, vm->pid, pid);
+	expect_name(test, vm, pid, seq + 1);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(KEY(5)), vm);
+	KUNIT_EXPECT_PTR_EQ(test, get_irqs_off(KEY(5), pid), vm);
+
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, vm->state, IRQPATH_VM_LIVE);
+	KUNIT_EXPECT_EQ(test, ops_log.published, 1);
+	/* The work filled comm from the pid's task: this test's thread. */
+	get_task_comm(comm, current);
+	KUNIT_EXPECT_STREQ(test, vm->comm, comm);
+}
+
+/* Discovery never allocates: TEST_SPARES finds, then NULL (unattributed) until the work refills. */
+static void registry_get_spares_only(struct kunit *test)
+{
+	struct irqpath_vm *vm[TEST_SPARES + 1];
+	unsigned long flags;
+	int i;
+
+	if (num_online_cpus() > 1)
+		kunit_skip(test, "the work could refill the spares from another CPU");
+	local_irq_save(flags);
+	for (i = 0; i <= TEST_SPARES; i++)
+		vm[i] = irqpath_vm_get(KEY(100 + i), 1000 + i);
+	local_irq_restore(flags);
+	for (i = 0; i < TEST_SPARES; i++)
+		KUNIT_EXPECT_NOT_NULL(test, vm[i]);
+	KUNIT_EXPECT_NULL(test, vm[TEST_SPARES]);
+	KUNIT_EXPECT_NULL(test, lookup(KEY(100 + TEST_SPARES)));
+	KUNIT_EXPECT_EQ(test, failures(), 1UL);
+
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, ops_log.published, TEST_SPARES);
+	KUNIT_EXPECT_NOT_NULL(test, get_irqs_off(KEY(100 + TEST_SPARES), 1));
+}
+
+/*
+ * create past the spares falls back to an atomic allocation. An atomic
+ * per-CPU allocation fails once the populated per-CPU space is used up, so
+ * some of these may fail: each failure is counted, nothing is half-made, and
+ * the VM is discovered by its next event once the work refilled the spares.
+ */
+static void registry_create_without_spares(struct kunit *test)
+{
+	struct irqpath_vm *vm[TEST_SPARES + 4];
+	unsigned int made = 0, lost = 0;
+	int i;
+
+	preempt_disable();
+	for (i = 0; i < ARRAY_SIZE(vm); i++)
+		vm[i] = irqpath_vm_create(KEY(i), 100 + i, "vmm");
+	preempt_enable();
+	for (i = 0; i < ARRAY_SIZE(vm); i++) {
+		KUNIT_EXPECT_PTR_EQ(test, lookup(KEY(i)), vm[i]);
+		if (vm[i])
+			made++;
+		else
+			lost++;
+	}
+	for (i = 0; i < TEST_SPARES; i++)
+		KUNIT_EXPECT_NOT_NULL(test, vm[i]);
+	KUNIT_EXPECT_EQ(test, failures(), (unsigned long)lost);
+	kunit_info(test, "%u atomic allocations past the spares: %u made, %u failed\n",
+		   (unsigned int)ARRAY_SIZE(vm) - TEST_SPARES, made - TEST_SPARES, lost);
+
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, ops_log.published, (int)made);
+	for (i = 0; i < ARRAY_SIZE(vm); i++) {
+		struct irqpath_vm *got = get_irqs_off(KEY(i), 100 + i);
+
+		KUNIT_EXPECT_NOT_NULL(test, got);
+		if (got)
+			KUNIT_EXPECT_EQ(test, got->discovered, !vm[i]);
+	}
+}
+
+struct retire_case {
+	const char *desc;
+	bool published;		/* publish returns a dentry */
+};
+
+static const struct retire_case retire_cases[] = {
+	{ "with_dir", true },
+	{ "without_dir", false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(retire, retire_cases, desc);
+
+/* retire: gone from lookup at once; the work unpublishes (once, if published) and frees. */
+static void registry_retire(struct kunit *test)
+{
+	const struct retire_case *p = test->param_value;
+	struct irqpath_vm *vm, *other;
+
+	if (!p->published)
+		ops_log.publish_ret = NULL;
+	vm = create(KEY(1), 1, "vmm");
+	other = create(KEY(2), 2, "vmm");
+	irqpath_registry_flush();
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+
+	KUNIT_EXPECT_EQ(test, records(), 2U);
+	irqpath_vm_retire(KEY(1));
+	KUNIT_EXPECT_NULL(test, lookup(KEY(1)));
+	KUNIT_EXPECT_PTR_EQ(test, lookup(KEY(2)), other);
+	KUNIT_EXPECT_EQ(test, vm->state, IRQPATH_VM_DEAD);	/* not freed yet */
+	KUNIT_EXPECT_EQ(test, records(), 2U);
+	KUNIT_EXPECT_EQ(test, ops_log.unpublished, 0);
+
+	irqpath_registry_flush();	/* unpublish, grace period, free */
+	KUNIT_EXPECT_EQ(test, records(), 1U);
+	KUNIT_EXPECT_EQ(test, ops_log.unpublished, p->published ? 1 : 0);
+	if (p->published)
+		KUNIT_EXPECT_PTR_EQ(test, ops_log.last_unpublished, vm);
+
+	/* A second retire, and one of an unknown key, change nothing. */
+	irqpath_vm_retire(KEY(1));
+	irqpath_vm_retire(KEY(3));
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, ops_log.unpublished, p->published ? 1 : 0);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(KEY(2)), other);
+	KUNIT_EXPECT_EQ(test, other->state, IRQPATH_VM_LIVE);
+}
+
+/* A VM retired before the work published it is never published nor unpublished. */
+static void registry_retire_pending(struct kunit *test)
+{
+	preempt_disable();
+	KUNIT_EXPECT_NOT_NULL(test, irqpath_vm_create(KEY(1), 1, "vmm"));
+	irqpath_vm_retire(KEY(1));
+	preempt_enable();
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, ops_log.published, 0);
+	KUNIT_EXPECT_EQ(test, ops_log.unpublished, 0);
+	KUNIT_EXPECT_NULL(test, lookup(KEY(1)));
+}
+
+/* A VM destroyed while the work creates its directory stays dead and is unpublished and freed. */
+static void registry_retire_while_publishing(struct kunit *test)
+{
+	struct irqpath_vm *vm = create(KEY(1), 1, "vmm");
+
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	ops_log.retire_in_publish = true;
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, ops_log.published, 1);
+	KUNIT_EXPECT_EQ(test, ops_log.unpublished, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ops_log.last_unpublished, vm);
+	KUNIT_EXPECT_NULL(test, lookup(KEY(1)));
+}
+
+/*
+ * create on a key still registered (a destroy we missed, the address reused)
+ * retires the old record; the new one starts at zero.
+ */
+static void registry_create_reuses_key(struct kunit *test)
+{
+	struct irqpath_counts *val = kunit_kzalloc(test, sizeof(*val), GFP_KERNEL);
+	struct irqpath_counts *zero = kunit_kzalloc(test, sizeof(*zero), GFP_KERNEL);
+	struct irqpath_vm *old, *vm;
+	u64 seq;
+
+	KUNIT_ASSERT_NOT_NULL(test, val);
+	KUNIT_ASSERT_NOT_NULL(test, zero);
+	old = create(KEY(1), 100, "old");
+	irqpath_registry_flush();
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	count(old, raw_smp_processor_id(), IRQPATH_IRQFD_WAKEUPS, 5);
+	per_cpu_ptr(old->pcpu, raw_smp_processor_id())->vcpu[0] = 9;
+
+	seq = irqpath_registry_vm_seq();
+	vm = create(KEY(1), 200, "new");
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	KUNIT_EXPECT_PTR_NE(test, vm, old);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(KEY(1)), vm);
+	KUNIT_EXPECT_EQ(test, old->state, IRQPATH_VM_DEAD);
+	expect_name(test, vm, 200, seq + 1);
+
+	irqpath_vm_snapshot(vm, val, NULL);
+	KUNIT_EXPECT_EQ(test, memcmp(val, zero, sizeof(*val)), 0);
+
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, ops_log.unpublished, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ops_log.last_unpublished, old);
+	KUNIT_EXPECT_EQ(test, ops_log.published, 2);
+	KUNIT_EXPECT_PTR_EQ(test, ops_log.last_published, vm);
+	KUNIT_EXPECT_STREQ(test, vm->comm, "new");
+}
+
+/* snapshot sums every CPU's copy; after a reset it is 0 and then counts increments only. */
+static void registry_reset_baseline(struct kunit *test)
+{
+	struct irqpath_counts *val = kunit_kzalloc(test, sizeof(*val), GFP_KERNEL);
+	struct irqpath_vm *vm = create(KEY(1), 1, "vmm");
+	struct irqpath_vm *un = irqpath_unattributed;
+	char comm[TASK_COMM_LEN];
+	unsigned int ncpus = num_possible_cpus(), slot;
+	int cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, val);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	slot = irqpath_slot_get(&vm->gsi_slots, 24);
+	for_each_possible_cpu(cpu) {
+		count(vm, cpu, IRQPATH_IRQFD_FAST, 10);
+		count(un, cpu, IRQPATH_MSI_INJECTS, 4);
+		per_cpu_ptr(vm->pcpu, cpu)->gsi[slot][IRQPATH_GSI_FAST] += 10;
+	}
+	irqpath_vm_snapshot(vm, val, comm);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 10ULL * ncpus);
+	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_FAST], 10ULL * ncpus);
+	KUNIT_EXPECT_STREQ(test, comm, "vmm");
+
+	irqpath_registry_reset();
+	irqpath_vm_snapshot(vm, val, NULL);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 0ULL);
+	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_FAST], 0ULL);
+	irqpath_vm_snapshot(un, val, NULL);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_MSI_INJECTS], 0ULL);
+
+	/* Counting goes on after the reset: only the new events show. */
+	count(vm, raw_smp_processor_id(), IRQPATH_IRQFD_FAST, 3);
+	count(vm, raw_smp_processor_id(), IRQPATH_VCPU_DELIVERIES, 2);
+	count(un, raw_smp_processor_id(), IRQPATH_MSI_INJECTS, 1);
+	irqpath_vm_snapshot(vm, val, NULL);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 3ULL);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_VCPU_DELIVERIES], 2ULL);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], 0ULL);
+	irqpath_vm_snapshot(un, val, NULL);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_MSI_INJECTS], 1ULL);
+
+	/* A second reset moves the baseline again. */
+	irqpath_registry_reset();
+	irqpath_vm_snapshot(vm, val, NULL);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 0ULL);
+}
+
+/* A reset taken at U64_MAX - 1, then 3 events: the counter wraps, the snapshot says 3. */
+static void registry_reset_wrap(struct kunit *test)
+{
+	struct irqpath_counts *val = kunit_kzalloc(test, sizeof(*val), GFP_KERNEL);
+	struct irqpath_vm *vm = create(KEY(1), 1, "vmm");
+	int cpu = cpumask_first(cpu_possible_mask);
+
+	KUNIT_ASSERT_NOT_NULL(test, val);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	per_cpu_ptr(vm->pcpu, cpu)->c[IRQPATH_IRQFD_WAKEUPS] = U64_MAX - 1;
+	irqpath_registry_reset();
+	count(vm, cpu, IRQPATH_IRQFD_WAKEUPS, 3);
+	KUNIT_EXPECT_EQ(test, per_cpu_ptr(vm->pcpu, cpu)->c[IRQPATH_IRQFD_WAKEUPS], 1ULL);
+	irqpath_vm_snapshot(vm, val, NULL);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], 3ULL);
+}
+
+/* A VM retired while a reader holds it under rcu_read_lock stays readable until the unlock. */
+static void registry_rcu_reader(struct kunit *test)
+{
+	struct irqpath_vm *vm;
+	char name[IRQPATH_NAME_LEN];
+
+	KUNIT_ASSERT_NOT_NULL(test, create(KEY(1), 77, "vmm"));
+	irqpath_registry_flush();
+
+	rcu_read_lock();
+	vm = irqpath_vm_lookup(KEY(1));
+	KUNIT_EXPECT_NOT_NULL(test, vm);
+	if (vm) {
+		strscpy(name, vm->name, sizeof(name));
+		irqpath_vm_retire(KEY(1));	/* schedules the work */
+		KUNIT_EXPECT_NULL(test, irqpath_vm_lookup(KEY(1)));
+		/* The work cannot free it before our grace period ends. */
+		KUNIT_EXPECT_PTR_EQ(test, vm->key, KEY(1));
+		KUNIT_EXPECT_EQ(test, vm->pid, 77);
+		KUNIT_EXPECT_STREQ(test, vm->name, name);
+		KUNIT_EXPECT_EQ(test, per_cpu_ptr(vm->pcpu, raw_smp_processor_id())->c[0], 0ULL);
+	}
+	KUNIT_EXPECT_EQ(test, records(), 1U);	/* still allocated */
+	rcu_read_unlock();
+
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, ops_log.unpublished, 1);
+	KUNIT_EXPECT_PTR_EQ(test, ops_log.last_unpublished, vm);
+	KUNIT_EXPECT_EQ(test, records(), 0U);	/* freed after the grace period */
+}
+
+/* A pid of 10 digits and a large sequence number still fit IRQPATH_NAME_LEN. */
+static void registry_name_long_pid(struct kunit *test)
+{
+	struct irqpath_vm *vm;
+	u64 seq = irqpath_registry_vm_seq();
+
+	vm = create(KEY(1), INT_MAX, "vmm");
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	expect_name(test, vm, INT_MAX, seq + 1);
+	KUNIT_EXPECT_LT(test, strnlen(vm->name, IRQPATH_NAME_LEN), (size_t)IRQPATH_NAME_LEN);
+	vm = get_irqs_off(KEY(2), INT_MAX);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	expect_name(test, vm, INT_MAX, seq + 2);
+	/* The worst case of the format: 10 digits, '-', 19 digits of a positive s64. */
+	KUNIT_EXPECT_LT(test, strlen("2147483647-9223372036854775807"), (size_t)IRQPATH_NAME_LEN);
+}
+
+/* Without a comm (discovered, or none given) the work names the VMM from its pid, "?" if gone. */
+static void registry_comm_from_pid(struct kunit *test)
+{
+	struct irqpath_counts *val = kunit_kzalloc(test, sizeof(*val), GFP_KERNEL);
+	char comm[TASK_COMM_LEN];
+	struct irqpath_vm *mine, *gone;
+
+	KUNIT_ASSERT_NOT_NULL(test, val);
+	mine = create(KEY(1), task_tgid_nr(current), "");
+	gone = create(KEY(2), INT_MAX, "");	/* above any pid_max */
+	KUNIT_ASSERT_NOT_NULL(test, mine);
+	KUNIT_ASSERT_NOT_NULL(test, gone);
+	irqpath_registry_flush();
+	get_task_comm(comm, current);
+	KUNIT_EXPECT_STREQ(test, mine->comm, comm);
+	KUNIT_EXPECT_STREQ(test, gone->comm, "?");
+	irqpath_vm_snapshot(gone, val, comm);	/* what `info` shows */
+	KUNIT_EXPECT_STREQ(test, comm, "?");
+}
+
+/* memory: VM records (live and waiting to be freed), spares, and the bytes of every record. */
+static void registry_memory(struct kunit *test)
+{
+	size_t rec = sizeof(struct irqpath_vm) +
+		     sizeof(struct irqpath_counts) * (1 + num_possible_cpus());
+	unsigned int vms, spares;
+	unsigned long bytes;
+
+	irqpath_registry_memory(&vms, &spares, &bytes);
+	KUNIT_EXPECT_EQ(test, vms, 0U);
+	KUNIT_EXPECT_EQ(test, spares, TEST_SPARES);
+	KUNIT_EXPECT_EQ(test, bytes, (TEST_SPARES + 1) * rec);	/* + unattributed */
+
+	KUNIT_ASSERT_NOT_NULL(test, create(KEY(1), 1, "vmm"));
+	KUNIT_ASSERT_NOT_NULL(test, create(KEY(2), 1, "vmm"));
+	irqpath_registry_memory(&vms, &spares, &bytes);
+	KUNIT_EXPECT_EQ(test, vms, 2U);
+	KUNIT_EXPECT_EQ(test, spares, TEST_SPARES - 2);
+
+	irqpath_vm_retire(KEY(1));
+	irqpath_registry_flush();	/* frees one, refills the spares */
+	irqpath_registry_memory(&vms, &spares, &bytes);
+	KUNIT_EXPECT_EQ(test, vms, 1U);
+	KUNIT_EXPECT_EQ(test, spares, TEST_SPARES);
+	KUNIT_EXPECT_EQ(test, bytes, (TEST_SPARES + 2) * rec);
+}
+
+/* Ops without callbacks: records still go live and die, with no directory. */
+static void registry_no_ops(struct kunit *test)
+{
+	struct irqpath_vm *vm;
+
+	irqpath_registry_exit();
+	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&no_ops), 0);
+	vm = create(KEY(1), 1, "vmm");
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, vm->state, IRQPATH_VM_LIVE);
+	KUNIT_EXPECT_NULL(test, vm->dir);
+	irqpath_vm_retire(KEY(1));
+	irqpath_registry_flush();
+	KUNIT_EXPECT_NULL(test, lookup(KEY(1)));
+	/* Back to the test ops for the suite's exit. */
+	irqpath_registry_exit();
+	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&test_ops), 0);
+}
+
+/*
+ * exit unpublishes every published VM once, publishes none of the pending,
+ * and leaves an empty registry.
+ */
+static void registry_exit_cleans_up(struct kunit *test)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_NOT_NULL(test, create(KEY(i), 1, "vmm"));
+	irqpath_registry_flush();
+	irqpath_vm_retire(KEY(0));
+	preempt_disable();
+	KUNIT_ASSERT_NOT_NULL(test, irqpath_vm_create(KEY(10), 1, "vmm"));
+	preempt_enable();
+
+	irqpath_registry_exit();
+	KUNIT_EXPECT_EQ(test, ops_log.published, 4);
+	KUNIT_EXPECT_EQ(test, ops_log.unpublished, 4);
+	KUNIT_EXPECT_NULL(test, irqpath_unattributed);
+	KUNIT_EXPECT_TRUE(test, list_empty(&irqpath_vms));
+
+	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&test_ops), 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_NULL(test, lookup(KEY(i)));
+	KUNIT_EXPECT_NULL(test, lookup(KEY(10)));
+}
+
+/* vm_of_pid: the VM of a VMM pid when it owns exactly one; nr says 0, 1 or 2 (two or more). */
+static void registry_vm_of_pid(struct kunit *test)
+{
+	struct irqpath_vm *a, *b, *c;
+	unsigned int nr = 99;
+
+	a = create(KEY(1), 500, "vmm");
+	c = create(KEY(3), 500 + (1 << 12), "vmm");	/* another pid, maybe the same bucket */
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, irqpath_vm_of_pid(501, &nr));
+	KUNIT_EXPECT_EQ(test, nr, 0U);
+	KUNIT_EXPECT_PTR_EQ(test, irqpath_vm_of_pid(500, &nr), a);
+	KUNIT_EXPECT_EQ(test, nr, 1U);
+	KUNIT_EXPECT_PTR_EQ(test, irqpath_vm_of_pid(500 + (1 << 12), &nr), c);
+	KUNIT_EXPECT_EQ(test, nr, 1U);
+	rcu_read_unlock();
+
+	b = create(KEY(2), 500, "vmm");
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	b = create(KEY(4), 500, "vmm");
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, irqpath_vm_of_pid(500, &nr));
+	KUNIT_EXPECT_EQ(test, nr, 2U);
+	rcu_read_unlock();
+
+	/* Retired VMs no longer count. */
+	irqpath_vm_retire(KEY(1));
+	irqpath_vm_retire(KEY(2));
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, irqpath_vm_of_pid(500, &nr), b);
+	KUNIT_EXPECT_EQ(test, nr, 1U);
+	rcu_read_unlock();
+	/* A discovered VM is found by its pid too. */
+	KUNIT_EXPECT_NOT_NULL(test, get_irqs_off(KEY(5), 600));
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, irqpath_vm_of_pid(600, &nr), lookup(KEY(5)));
+	rcu_read_unlock();
+}
+
+/* Producer rows: add, re-add (resets the row), IRTE updates, delete, copy in table order. */
+static void registry_producers(struct kunit *test)
+{
+	struct irqpath_producer *out = kunit_kcalloc(test, IRQPATH_PRODUCERS, sizeof(*out),
+						     GFP_KERNEL);
+	struct irqpath_vm *vm = create(KEY(1), 1, "vmm");
+
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	KUNIT_EXPECT_EQ(test, irqpath_producers_copy(vm, out), 0U);
+	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 0, 24), -EINVAL);
+	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, -3, 24), -EINVAL);
+	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 40, 24), 0);
+	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 41, 25), 0);
+	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 42, 26), 0);
+
+	irqpath_producer_irte(vm, 41, true);
+	irqpath_producer_irte(vm, 42, true);
+	irqpath_producer_irte(vm, 42, false);
+	irqpath_producer_irte(vm, 99, true);	/* unknown irq: nothing */
+	irqpath_producer_irte(vm, 0, true);
+	KUNIT_ASSERT_EQ(test, irqpath_producers_copy(vm, out), 3U);
+	KUNIT_EXPECT_EQ(test, out[0].irq, 40);
+	KUNIT_EXPECT_EQ(test, out[0].gsi, 24U);
+	KUNIT_EXPECT_EQ(test, out[0].mode, IRQPATH_PRODUCER_CONNECTED);
+	KUNIT_EXPECT_EQ(test, out[0].updates, 0U);
+	KUNIT_EXPECT_EQ(test, out[1].irq, 41);
+	KUNIT_EXPECT_EQ(test, out[1].mode, IRQPATH_PRODUCER_POSTED);
+	KUNIT_EXPECT_EQ(test, out[1].updates, 1U);
+	KUNIT_EXPECT_EQ(test, out[2].irq, 42);
+	KUNIT_EXPECT_EQ(test, out[2].mode, IRQPATH_PRODUCER_REMAPPED);
+	KUNIT_EXPECT_EQ(test, out[2].updates, 2U);
+
+	/* Deleting frees the row for the next producer; unknown and invalid irqs are ignored. */
+	irqpath_producer_del(vm, 40);
+	irqpath_producer_del(vm, 40);
+	irqpath_producer_del(vm, 77);
+	irqpath_producer_del(vm, -1);
+	KUNIT_ASSERT_EQ(test, irqpath_producers_copy(vm, out), 2U);
+	KUNIT_EXPECT_EQ(test, out[0].irq, 41);
+	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 50, 30), 0);
+	KUNIT_ASSERT_EQ(test, irqpath_producers_copy(vm, out), 3U);
+	KUNIT_EXPECT_EQ(test, out[0].irq, 50);	/* took the first free row */
+
+	/* Added again (the IRQ re-registered): one row, back to connected with a new gsi. */
+	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 41, 33), 0);
+	KUNIT_ASSERT_EQ(test, irqpath_producers_copy(vm, out), 3U);
+	KUNIT_EXPECT_EQ(test, out[1].irq, 41);
+	KUNIT_EXPECT_EQ(test, out[1].gsi, 33U);
+	KUNIT_EXPECT_EQ(test, out[1].mode, IRQPATH_PRODUCER_CONNECTED);
+	KUNIT_EXPECT_EQ(test, out[1].updates, 0U);
+}
+
+/* A VM holds IRQPATH_PRODUCERS producers; one more is -ENOSPC and changes nothing. */
+static void registry_producers_full(struct kunit *test)
+{
+	struct irqpath_producer *out = kunit_kcalloc(test, IRQPATH_PRODUCERS, sizeof(*out),
+						     GFP_KERNEL);
+	struct irqpath_vm *vm = create(KEY(1), 1, "vmm");
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	for (i = 1; i <= IRQPATH_PRODUCERS; i++)
+		KUNIT_ASSERT_EQ(test, irqpath_producer_add(vm, i, i), 0);
+	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, IRQPATH_PRODUCERS + 1, 0), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 5, 55), 0);	/* known irq still fits */
+	KUNIT_ASSERT_EQ(test, irqpath_producers_copy(vm, out), (unsigned int)IRQPATH_PRODUCERS);
+	KUNIT_EXPECT_EQ(test, out[IRQPATH_PRODUCERS - 1].irq, IRQPATH_PRODUCERS);
+	KUNIT_EXPECT_EQ(test, out[4].gsi, 55U);
+}
+
+#define MANY_VMS	10000
+
+/* 10 000 VMs: each is found by key and by pid, and 10 000 lookups stay fast (short hash chains). */
+static void registry_many_vms(struct kunit *test)
+{
+	struct irqpath_vm *vm;
+	unsigned int found = 0, wrong = 0, listed = 0;
+	u64 t0, dt = U64_MAX, bound_ns = 100 * NSEC_PER_MSEC;
+	int i, round;
+
+	for (i = 0; i < MANY_VMS; i++) {
+		KUNIT_ASSERT_NOT_NULL(test, create(KEY(i), 1000 + i, "vmm"));
+		if (i % (TEST_SPARES / 2) == 0)
+			irqpath_registry_flush();	/* refill, as the real work would */
+	}
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, failures(), 0UL);
+	KUNIT_EXPECT_EQ(test, ops_log.published, MANY_VMS);
+
+	/* Best of three rounds: the host may deschedule UML in one. */
+	for (round = 0; round < 3; round++) {
+		found = 0;
+		wrong = 0;
+		rcu_read_lock();
+		t0 = ktime_get_ns();
+		for (i = 0; i < MANY_VMS; i++) {
+			vm = irqpath_vm_lookup(KEY(i));
+			if (vm) {
+				found++;
+				wrong += vm->pid != 1000 + i;
+			}
+		}
+		t0 = ktime_get_ns() - t0;
+		rcu_read_unlock();
+		dt = min(dt, t0);
+	}
+	rcu_read_lock();
+	list_for_each_entry_rcu(vm, &irqpath_vms, node)
+		listed++;
+	for (i = 0; i < MANY_VMS; i++) {
+		unsigned int nr;
+
+		vm = irqpath_vm_of_pid(1000 + i, &nr);
+		if (!vm || nr != 1 || vm->key != KEY(i))
+			wrong++;
+	}
+	rcu_read_unlock();
+
+	KUNIT_EXPECT_EQ(test, found, MANY_VMS);
+	KUNIT_EXPECT_EQ(test, wrong, 0U);
+	KUNIT_EXPECT_EQ(test, listed, MANY_VMS);
+	kunit_info(test, "%d lookups in %llu us (%llu ns each)\n", MANY_VMS,
+		   dt / NSEC_PER_USEC, dt / MANY_VMS);
+	/* One chain of 10 000 takes seconds; a sound hash takes about 1 ms. */
+	KUNIT_EXPECT_LT(test, dt, bound_ns);
+
+	rcu_read_lock();
+	for (i = MANY_VMS; i < 2 * MANY_VMS; i++)
+		if (irqpath_vm_lookup(KEY(i)))
+			found++;
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, found, MANY_VMS);
+}
+
+static struct kunit_case irqpath_registry_cases[] = {
+	KUNIT_CASE(registry_create_lookup),
+	KUNIT_CASE(registry_lookup_unknown),
+	KUNIT_CASE(registry_list_order),
+	KUNIT_CASE(registry_get_known),
+	KUNIT_CASE(registry_get_discovers),
+	KUNIT_CASE(registry_get_spares_only),
+	KUNIT_CASE(registry_create_without_spares),
+	KUNIT_CASE_PARAM(registry_retire, retire_gen_params),
+	KUNIT_CASE(registry_retire_pending),
+	KUNIT_CASE(registry_retire_while_publishing),
+	KUNIT_CASE(registry_create_reuses_key),
+	KUNIT_CASE(registry_reset_baseline),
+	KUNIT_CASE(registry_reset_wrap),
+	KUNIT_CASE(registry_rcu_reader),
+	KUNIT_CASE(registry_name_long_pid),
+	KUNIT_CASE(registry_comm_from_pid),
+	KUNIT_CASE(registry_vm_of_pid),
+	KUNIT_CASE(registry_producers),
+	KUNIT_CASE(registry_producers_full),
+	KUNIT_CASE(registry_memory),
+	KUNIT_CASE(registry_no_ops),
+	KUNIT_CASE(registry_exit_cleans_up),
+	KUNIT_CASE_SLOW(registry_many_vms),
+	{}
+};
+
+static struct kunit_suite irqpath_registry_suite = {
+	.name = "irqpath_registry",
+	.init = registry_test_init,
+	.exit = registry_test_exit,
+	.test_cases = irqpath_registry_cases,
+};
+
+kunit_test_suites(&irqpath_registry_suite);
