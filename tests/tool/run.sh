@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Host-side tests of scripts/irqpath against debugfs trees recorded from make demo-like
+# runs (trees/demo: two VMs with irqfd traffic; trees/vfio: a VFIO VM with a bypass
+# producer and an unattributed vfio_msi_pid line). Needs python3 and root (the
+# not-root case drops to nobody with setpriv; PYTHON overrides /usr/bin/python3).
+# Prints TAP-like lines, then "tool: N passed, N failed"; exits non-zero on a failure.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+IRQPATH=$HERE/../../scripts/irqpath
+T=$HERE/trees
+TMP=$(mktemp -d /tmp/irqpath-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+n=0 fail=0
+# Debian's python3 (a pyenv or venv shim in PATH may be slow or unreadable by nobody)
+PY=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
+
+t() {   # t <desc> <cmd...>: one line; on failure the last output is shown
+    local desc=$1; shift; n=$((n + 1))
+    if "$@" >"$TMP/log" 2>&1; then echo "ok $n - $desc"
+    else fail=$((fail + 1)); echo "not ok $n - $desc"; tail -20 "$TMP/log" | sed 's/^/#   /'; fi
+}
+ip() { "$PY" "$IRQPATH" "$@"; }
+has() { grep -qxF -- "$2" "$1" || { echo "missing line: $2"; cat "$1"; return 1; }; }
+rc_is() {   # rc_is <rc> <stderr pattern> <args...>
+    local want=$1 pat=$2 rc=0; shift 2
+    ip "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+    cat "$TMP/err"
+    [ "$rc" = "$want" ] && grep -q -- "$pat" "$TMP/err" && [ ! -s "$TMP/out" ]
+}
+
+# -- one VM table per tree --
+table_demo() {
+    ip --root "$T/demo" >"$TMP/o" && cat "$TMP/o" &&
+    grep -Eq '^159-1 +159 +vmfire +1000 +0 +200 +0 +0 +0/0 +1200$' "$TMP/o" &&
+    grep -Eq '^166-2 +166 +vmfire +0 +300 +0 +0 +0 +0/0 +0$' "$TMP/o" &&
+    grep -Eq '^unattributed +- +- +0 +0 +0 +0 +0 +- +0$' "$TMP/o" &&
+    has "$TMP/o" "159-1: no VFIO interrupts seen" && has "$TMP/o" "166-2: no VFIO interrupts seen"
+}
+table_vfio() {
+    ip --root "$T/vfio" >"$TMP/o" && cat "$TMP/o" &&
+    grep -Eq '^238-5 +238 +edufire +40 +0 +0 +10 +40 +0/1 +40$' "$TMP/o" &&
+    has "$TMP/o" "unattributed VFIO MSIs by VMM pid: 223: 20" &&
+    has "$TMP/o" "238-5: 50 VFIO MSIs: 10 to userspace, 40 on irqfds; 0 of 1 vectors posted"
+}
+t "table: demo tree, path split and verdicts" table_demo
+t "table: vfio tree, posted 0/1, unattributed pid line, verdict" table_vfio
+
+# -- --json: every VM's stats equal its stats file --
+json_eq() {
+    ip --root "$1" --json >"$TMP/j" && "$PY" - "$1" "$TMP/j" <<'PY'
+import json, os, sys
+root, d = sys.argv[1], json.load(open(sys.argv[2]))
+names = sorted(os.listdir(os.path.join(root, "vms")))
+assert sorted(v["name"] for v in d["vms"]) == names, names
+for v in d["vms"]:
+    want = {l.split()[0]: int(l.split()[1]) for l in open(os.path.join(root, "vms", v["name"], "stats"))}
+    assert v["stats"] == want, (v["name"], v["stats"], want)
+    assert v["pid"] == int(v["name"].split("-")[0])
+print("ok")
+PY
+}
+json_vfio() {
+    ip --root "$T/vfio" --json >"$TMP/j" && "$PY" - "$TMP/j" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+vm = [v for v in d["vms"] if v["name"] == "238-5"][0]
+assert vm["producers"] == [{"irq": 25, "gsi": 24, "mode": "connected", "updates": 0}], vm["producers"]
+assert vm["gsi"] == [{"gsi": 24, "wakeups": 40, "fast": 40, "deferred": 0, "injects": 0}], vm["gsi"]
+assert vm["vcpus"] == [{"vcpu": 0, "deliveries": 40}]
+assert d["unattributed_vfio_msi_by_pid"] == {"223": 20}
+assert d["unattributed"]["vfio_msi_userspace"] == 20 and "vfio_msi_pid_223" not in d["unattributed"]
+assert vm["verdict"].startswith("50 VFIO MSIs")
+PY
+}
+t "--json: demo stats = stats files" json_eq "$T/demo"
+t "--json: vfio stats = stats files" json_eq "$T/vfio"
+t "--json: vfio producers, gsi, vcpus, unattributed by pid" json_vfio
+
+# -- --prometheus --
+prom_syntax() {   # every line HELP, TYPE or a sample; one TYPE per family; _total = counter
+    ip --root "$T/vfio" --prometheus >"$TMP/p" && "$PY" - "$TMP/p" <<'PY'
+import re, sys
+types = {}
+for l in open(sys.argv[1]).read().splitlines():
+    if l.startswith("# HELP "):
+        continue
+    m = re.match(r"# TYPE (\w+) (counter|gauge)$", l)
+    if m:
+        assert m[1] not in types, l
+        types[m[1]] = m[2]
+        continue
+    m = re.match(r'([a-z_]+)(\{([a-z_]+="[^"\\]*",?)*\})? (\d+)$', l)
+    assert m, l
+    assert types.get(m[1]) == ("counter" if m[1].endswith("_total") else "gauge"), l
+print(len(types), "families")
+PY
+}
+prom_values() {
+    ip --root "$T/vfio" --prometheus >"$TMP/p" &&
+    has "$TMP/p" '# TYPE kvm_irqpath_irqfd_wakeups_total counter' &&
+    has "$TMP/p" 'kvm_irqpath_irqfd_wakeups_total{vm="159-1",pid="159",comm="vmfire"} 1500' &&
+    has "$TMP/p" 'kvm_irqpath_vfio_msi_userspace_total{vm="238-5",pid="238",comm="edufire"} 10' &&
+    has "$TMP/p" 'kvm_irqpath_producers_active{vm="238-5",pid="238",comm="edufire"} 1' &&
+    has "$TMP/p" '# TYPE kvm_irqpath_producers_active gauge' &&
+    has "$TMP/p" 'kvm_irqpath_gsi_deferred_total{vm="166-2",pid="166",comm="vmfire",gsi="5"} 300' &&
+    has "$TMP/p" 'kvm_irqpath_unattributed_vfio_msi_by_pid_total{pid="223"} 20' &&
+    has "$TMP/p" 'kvm_irqpath_probe_attached{probe="vmx_deliver",symbol="-"} 0'
+}
+t "--prometheus: HELP/TYPE, sample syntax, counters end in _total" prom_syntax
+t "--prometheus: exact values" prom_values
+
+# -- --vm --
+vm_detail() {
+    ip --root "$T/vfio" --vm "$1" >"$TMP/o" && cat "$TMP/o" &&
+    grep -q '^VM 238-5  pid 238  comm edufire  kvm 00000000569b7344  found create$' "$TMP/o" &&
+    grep -Eq '^ +vfio_msi_userspace +10$' "$TMP/o" && grep -Eq '^ +25 +24 +connected +0$' "$TMP/o" &&
+    grep -Eq '^ +24 +40 +40 +0 +0$' "$TMP/o" && ! grep -q 159-1 "$TMP/o"
+}
+t "--vm NAME: one VM in detail" vm_detail 238-5
+t "--vm PID: the same VM" vm_detail 238
+t "--vm 99999: no such VM, rc 6" rc_is 6 "no VM named or with pid '99999'" --root "$T/vfio" --vm 99999
+
+# -- -w --
+watch_static() {   # plain mode: two intervals, a rate line per VM, all 0
+    ip --root "$T/vfio" -w 0.2 -n 2 >"$TMP/o" && cat "$TMP/o" &&
+    [ "$(grep -c '^interval [12] ' "$TMP/o")" = 2 ] && [ "$(grep -c '^rate vm=' "$TMP/o")" = 6 ] &&
+    ! grep '^rate' "$TMP/o" | grep -v 'total/s=0.0 '
+}
+watch_rates() {   # counters move during interval 1: rates ~ delta/s, busiest VM first
+    cp -r "$T/demo" "$TMP/live"
+    ip --root "$TMP/live" -w 2 -n 2 >"$TMP/o" &
+    local w=$!
+    sleep 1
+    awk '{ if ($1 == "irqfd_wakeups" || $1 == "irqfd_deferred") $2 += 2000; print }' \
+        "$T/demo/vms/166-2/stats" >"$TMP/s" && mv "$TMP/s" "$TMP/live/vms/166-2/stats"
+    awk '{ if ($1 == "msi_injects") $2 += 500; print }' \
+        "$T/demo/vms/159-1/stats" >"$TMP/s" && mv "$TMP/s" "$TMP/live/vms/159-1/stats"
+    wait $w && cat "$TMP/o" && "$PY" - "$TMP/o" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert [l.split()[:2] for l in lines if l.startswith("interval")] == [["interval", "1"], ["interval", "2"]]
+r = [dict(re.findall(r"(\S+)=(\S+)", l)) for l in lines if l.startswith("rate")]
+assert [x["vm"] for x in r[:2]] == ["166-2", "159-1"], r          # sorted by rate
+assert 800 <= float(r[0]["total/s"]) <= 1000 and 800 <= float(r[0]["deferred/s"]) <= 1000, r[0]
+assert 200 <= float(r[1]["signal_msi/s"]) <= 250 and float(r[1]["fast/s"]) == 0, r[1]
+assert all(float(x["total/s"]) == 0 for x in r[2:]), r[2:]       # interval 2: nothing moved
+PY
+}
+watch_tty() {   # on a terminal: clears the screen and draws the table
+    script -qec "$PY $IRQPATH --root $T/demo -w 0.2 -n 1" /dev/null >"$TMP/o" &&
+    grep -q $'\e\[H\e\[2J' "$TMP/o" && grep -q 'rates per second' "$TMP/o" &&
+    grep -Eq '^159-1 +159 +vmfire +0 ' "$TMP/o"
+}
+t "-w 0.2 -n 2, not a tty: two intervals of rate lines" watch_static
+t "-w 2 -n 2: rates from counter deltas, sorted by rate" watch_rates
+t "-w on a tty: clear screen and table" watch_tty
+t "-w 0: usage error, rc 2" rc_is 2 "must be > 0" --root "$T/demo" -w 0
+
+# -- errors --
+mkdir -p "$TMP/nodebugfs" "$TMP/debugfs/kvm" "$TMP/priv"
+t "debugfs not mounted: rc 4" rc_is 4 "debugfs is not mounted" --root "$TMP/nodebugfs/kvm_irqpath"
+t "module not loaded: rc 3" rc_is 3 "module not loaded" --root "$TMP/debugfs/kvm_irqpath"
+cp -r "$T/demo" "$TMP/priv/kvm_irqpath" && chmod 700 "$TMP/priv" && cp "$IRQPATH" "$TMP/irqpath" &&
+    chmod 755 "$TMP" "$TMP/irqpath"
+notroot() {
+    local rc=0
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$TMP/irqpath" \
+        --root "$TMP/priv/kvm_irqpath" 2>"$TMP/err" || rc=$?
+    cat "$TMP/err"; [ "$rc" = 5 ] && grep -q "permission denied.*run as root" "$TMP/err"
+}
+t "not root: permission denied, rc 5" notroot
+t "standard library only (python3 -I -S)" "$PY" -I -S "$IRQPATH" --root "$T/vfio" --json
+
+echo "tool: $((n - fail)) passed, $fail failed"
+[ "$fail" = 0 ]
