@@ -16,3 +16,6 @@ clean:
 	rm -rf build
 
 include scripts/harness.mk
+include scripts/install.mk
+include scripts/kunit.mk
+include scripts/stress.mk

@@ -36,12 +36,13 @@ for v in ${KERNELS:-6.1 6.12}; do
 done
 
 # Host-side suites; each ends with "<name>: N passed, N failed".
-for suite in ${SUITES-lint}; do
+for suite in ${SUITES-kunit lint tool dkms stress}; do
     echo "=== $suite"
     t=$SECONDS
     log=${BUILD_ROOT:-$REPO/build}/$suite.log
     mkdir -p "$(dirname "$log")"
-    "$S/$suite.sh" >"$log" 2>&1 || true
+    run=$S/$suite.sh; [ -x "$run" ] || run=$REPO/tests/$suite/run.sh
+    "$run" >"$log" 2>&1 || true
     line=$(grep -E "^$suite: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
     if [ -z "$line" ]; then
         p=0 f=1

@@ -11,7 +11,7 @@ kver=$(cat "$kdir/kver")
 module_ko=${MODULE_KO:-$out/mod/kvm_irqpath.ko}
 e2e=${E2E_DIR:-$repo/tests/e2e}
 mods="kvm kvm_amd kvm_intel ccp irqbypass vfio vfio_pci vfio_pci_core vfio_iommu_type1 iommufd
-      9p 9pnet_virtio ${EXTRA_MODULES:-}"
+      9p 9pnet_virtio virtio_pci ${EXTRA_MODULES:-}"
 
 root=$out/initramfs
 rm -rf "$root"
@@ -70,6 +70,7 @@ cd /
 case $mode in
     check) sh /tests/e2e/run.sh; rc=$? ;;
     demo)  sh /tests/e2e/demo.sh; rc=$? ;;
+    stress) sh /tests/e2e/stress-run.sh; rc=$? ;;
     shell) echo "irqpath guest shell: tracer at /kvm_irqpath.ko, tests in /tests/e2e; exit to power off"
            setsid cttyhack sh -l; rc=$? ;;
     *)     echo "unknown irqpath.mode='$mode'"; rc=2 ;;

@@ -15,7 +15,7 @@ append="console=ttyS0 panic=-1 irqpath.mode=$mode quiet loglevel=4"
 dev=()
 if [ "${QEMU_HOSTROOT:-1}" = 1 ]; then
     # host programs (python3 for irqpath) run in a chroot of it: tests/e2e/hostroot.sh
-    dev=(-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on)
+    dev=(-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap)
     append="$append irqpath.hostrepo=$(cd "$(dirname "$0")/.." && pwd)"
 fi
 if [ "${QEMU_IOMMU:-1}" = 1 ]; then

@@ -3,6 +3,7 @@
 # make demo: two VMs with irqfd traffic and a VFIO device whose MSIs first
 # go to userspace, then through a KVM irqfd; then what kvm_irqpath shows.
 . /tests/e2e/lib.sh
+. /tests/e2e/hostroot.sh
 
 show() {
 	echo
@@ -42,6 +43,17 @@ show $D/vms/$C/producers
 show $D/probes
 show $D/unattributed
 show $D/pi_ipis
+
+# The host's python3 and scripts/irqpath, over 9p: the guest has only busybox.
+if hostroot_mount; then
+	echo
+	echo "\$ irqpath"
+	hostroot_run python3 "$(hostrepo)/scripts/irqpath"
+	echo
+	echo "\$ irqpath --vm $C"
+	hostroot_run python3 "$(hostrepo)/scripts/irqpath" --vm "$C"
+	hostroot_umount
+fi
 vm_stop 3
 vm_stop 4
 vm_stop 5
