@@ -14,15 +14,30 @@ hostroot_mount() {
 	mount -t proc proc $HOSTROOT/proc &&
 	mount -t sysfs sysfs $HOSTROOT/sys &&
 	mount -t debugfs debugfs $HOSTROOT/sys/kernel/debug &&
-	mount --bind /dev $HOSTROOT/dev &&
-	mount --bind /tmp $HOSTROOT/tmp
+	mount --bind /dev $HOSTROOT/dev || return 1
+	# The guest's /tmp hides the host's: a checkout under the host's /tmp
+	# (CI clones anywhere) is bound into the guest's /tmp first.
+	repo=$(hostrepo)
+	case "$repo" in
+	/tmp/?*)
+		mkdir -p "$repo" && mount --bind "$HOSTROOT$repo" "$repo" || return 1
+		;;
+	esac
+	mount -o rbind /tmp $HOSTROOT/tmp
 }
 
 # Unloads 9p too: lifetime.sh's purge_vmap loads and unloads 9pnet.
 hostroot_umount() {
+	repo=$(hostrepo)
+	case "$repo" in
+	/tmp/?*) umount "$HOSTROOT$repo" 2>/dev/null ;;
+	esac
 	for m in tmp dev sys/kernel/debug sys proc ""; do
 		umount $HOSTROOT/$m 2>/dev/null
 	done
+	case "$repo" in
+	/tmp/?*) umount "$repo" 2>/dev/null ;;
+	esac
 	rmmod 9p 9pnet_virtio 9pnet 2>/dev/null
 }
 
