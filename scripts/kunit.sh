@@ -77,7 +77,7 @@ D=$SRC/drivers/misc/kvm_irqpath
 
 # drivers/misc/kvm_irqpath/<name> -> <repo>/<target>
 links=(Kconfig:tests/kunit/Kconfig Kbuild:tests/kunit/Kbuild include:include)
-for f in counters registry render efd_map; do links+=("$f.c:src/$f.c"); done
+for f in counters registry render efd_map classify; do links+=("$f.c:src/$f.c"); done
 for f in "$REPO"/tests/kunit/*_test.c; do links+=("$(basename "$f"):tests/kunit/$(basename "$f")"); done
 
 tree_ok() {

@@ -8,6 +8,7 @@
 #include <linux/kvm_irqfd.h>
 #include <linux/poll.h>
 
+#include "irqpath/classify.h"
 #include "irqpath/hooks.h"
 
 /*
@@ -75,7 +76,7 @@ int irqpath_irqfd_fast_ret(struct kretprobe_instance *ri,
 {
 	struct irqpath_fast_data *d = (struct irqpath_fast_data *)ri->data;
 
-	if ((int)regs_return_value(regs) == -EWOULDBLOCK) {
+	if (irqpath_irqfd_deferred((int)regs_return_value(regs))) {
 		irqpath_inc(d->vm, IRQPATH_IRQFD_DEFERRED);
 		irqpath_inc_gsi(d->vm, d->gsi, IRQPATH_GSI_DEFERRED);
 	} else {

@@ -11,6 +11,7 @@
 #include <linux/kvm_irqfd.h>
 #include <linux/sched.h>
 
+#include "irqpath/classify.h"
 #include "irqpath/efd_map.h"
 #include "irqpath/hooks.h"
 
@@ -35,34 +36,22 @@ int irqpath_vfio_msi_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-/*
- * The eventfd was signalled: if an irqfd took it, irqfd_wakeup named its VM
- * meanwhile. Otherwise the VMM that registered the eventfd reads it; its VM
- * is known only when that process owns exactly one.
- */
+/* The eventfd was signalled: irqpath_vfio_classify() says where it went. */
 int irqpath_vfio_msi_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct irqpath_msi_ctx *ctx = this_cpu_ptr(&irqpath_msi_ctx);
-	struct irqpath_vm *vm = ctx->irqfd_vm;
-	unsigned int nr;
+	enum irqpath_counter path;
+	struct irqpath_vm *vm;
 	pid_t pid;
-	int irq;
 
-	if (vm) {
-		irqpath_inc(vm, IRQPATH_VFIO_MSI);
-		irqpath_inc(vm, IRQPATH_VFIO_MSI_IRQFD);
-	} else {
-		if (!irqpath_efd_lookup(ctx->trigger, &pid, &irq))
-			pid = 0;
-		vm = pid ? irqpath_vm_of_pid(pid, &nr) : NULL;
-		if (!vm) {
-			vm = irqpath_unattributed;
-			this_cpu_inc(vm->pcpu->owner[irqpath_slot_get(&vm->owner_slots,
-								      pid)]);
-		}
-		irqpath_inc(vm, IRQPATH_VFIO_MSI);
-		irqpath_inc(vm, IRQPATH_VFIO_MSI_USERSPACE);
+	vm = irqpath_vfio_classify(ctx->trigger, ctx->irqfd_vm, &path, &pid);
+	if (!vm) {
+		vm = irqpath_unattributed;
+		this_cpu_inc(vm->pcpu->owner[irqpath_slot_get(&vm->owner_slots,
+							      pid)]);
 	}
+	irqpath_inc(vm, IRQPATH_VFIO_MSI);
+	irqpath_inc(vm, path);
 	ctx->trigger = NULL;
 	ctx->irqfd_vm = NULL;
 	return 0;
