@@ -3,111 +3,109 @@
  * The irqfd paths of virt/kvm/eventfd.c: a wakeup either delivers in place
  * (kvm_arch_set_irq_inatomic succeeds) or defers to the irqfd_inject work,
  * which may merge several wakeups into one injection.
+ *
+ * Whether a wakeup was fast or deferred is read without a return probe:
+ * see irqpath_wakeup_begin().
  */
 #include <linux/kvm_host.h>
 #include <linux/kvm_irqfd.h>
 #include <linux/poll.h>
+#include <linux/workqueue.h>
 
 #include "irqpath/classify.h"
 #include "irqpath/hooks.h"
 
-/*
- * What irqfd_wakeup saw, for the kvm_arch_set_irq_inatomic it calls next on
- * this CPU: wakeups run with interrupts off, so nothing comes in between,
- * and the routing entry it passes has no GSI when the GSI has several
- * routes.
- */
-static DEFINE_PER_CPU(struct irqpath_fast_data, irqpath_wakeup_ctx);
+static DEFINE_PER_CPU(struct irqpath_wakeup, irqpath_wakeup);
 
-/* irqfd_wakeup(wait, mode, sync, key): hard-IRQ or eventfd lock held. */
-int irqpath_irqfd_wakeup_pre(struct kprobe *kp, struct pt_regs *regs)
+/*
+ * Settles this CPU's open wakeup as fast, from a delivery or from a point
+ * with interrupts on, where no wakeup runs. Returns the wakeup's VM record
+ * if that VM is kvm, which spares the caller a lookup.
+ */
+struct irqpath_vm *irqpath_irqfd_settle(struct kvm *kvm)
 {
-	wait_queue_entry_t *wait;
+	struct irqpath_wakeup *w = this_cpu_ptr(&irqpath_wakeup);
+	struct irqpath_vm *vm;
+	unsigned long flags;
+
+	if (likely(!READ_ONCE(w->kvm)))
+		return NULL;
+	if (irqs_disabled())
+		return irqpath_wakeup_settle(w, kvm);
+	/* A wakeup in an interrupt must not open meanwhile. */
+	local_irq_save(flags);
+	vm = irqpath_wakeup_settle(w, kvm);
+	local_irq_restore(flags);
+	return vm;
+}
+
+/* A VM is going: no wakeup of it can come, none may stay open. */
+void irqpath_irqfd_forget(struct kvm *kvm)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		irqpath_wakeup_forget(per_cpu_ptr(&irqpath_wakeup, cpu), kvm);
+}
+
+/* irqfd_wakeup(wait, mode, sync, key): the eventfd's lock held, irqs off. */
+IRQPATH_FENTRY(irqpath_irqfd_wakeup_fentry)
+{
 	struct kvm_kernel_irqfd *irqfd;
 	struct irqpath_msi_ctx *msi;
 	struct irqpath_vm *vm;
 	__poll_t flags;
 
-	irqpath_hit(irqpath_kprobe(kp));
 	/* EPOLLHUP at close is no interrupt. */
-	flags = key_to_poll((void *)regs_get_kernel_argument(regs, 3));
+	flags = key_to_poll((void *)irqpath_arg(fregs, 3));
 	if (!(flags & EPOLLIN))
-		return 0;
+		return;
 
-	wait = (wait_queue_entry_t *)regs_get_kernel_argument(regs, 0);
-	irqfd = container_of(wait, struct kvm_kernel_irqfd, wait);
+	irqfd = container_of((wait_queue_entry_t *)irqpath_arg(fregs, 0),
+			     struct kvm_kernel_irqfd, wait);
 	vm = irqpath_vm_of(irqfd->kvm);
 	msi = this_cpu_ptr(&irqpath_msi_ctx);
 	if (msi->trigger == irqfd->eventfd)
 		msi->irqfd_vm = vm;	/* a VFIO MSI handled in the kernel */
-	irqpath_inc(vm, IRQPATH_IRQFD_WAKEUPS);
-	irqpath_inc_gsi(vm, irqfd->gsi, IRQPATH_GSI_WAKEUPS);
-	this_cpu_write(irqpath_wakeup_ctx.vm, vm);
-	this_cpu_write(irqpath_wakeup_ctx.gsi, irqfd->gsi);
-	return 0;
+	irqpath_wakeup_begin(this_cpu_ptr(&irqpath_wakeup), irqfd->kvm,
+			     &irqfd->inject, vm, irqfd->gsi);
 }
 
 /*
- * kvm_arch_set_irq_inatomic(e, kvm, ...): its only caller is irqfd_wakeup,
- * which holds preemption off across it, so the record stays valid until
- * the return handler (retiring waits for a grace period). Without the
- * wakeup's context (its probe missed) the GSI is not known.
+ * queue_work_on(cpu, wq, work), for every work item of the system: the
+ * common case returns at the first test. irqfd_wakeup queues its irqfd's
+ * inject work when kvm_arch_set_irq_inatomic can't deliver; the only other
+ * place that queues it, kvm_irqfd_assign, runs with interrupts on.
  */
-int irqpath_irqfd_fast_entry(struct kretprobe_instance *ri,
-			     struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_irqfd_defer_fentry)
 {
-	struct irqpath_fast_data *d = (struct irqpath_fast_data *)ri->data;
-	struct kvm *kvm = (struct kvm *)regs_get_kernel_argument(regs, 1);
-	struct irqpath_fast_data *ctx;
+	struct irqpath_wakeup *w = this_cpu_ptr(&irqpath_wakeup);
 
-	irqpath_hit(irqpath_kretprobe(ri));
-	ctx = this_cpu_ptr(&irqpath_wakeup_ctx);
-	*d = *ctx;
-	ctx->vm = NULL;
-	if (unlikely(!d->vm || d->vm->key != kvm)) {
-		d->vm = irqpath_vm_of(kvm);
-		d->gsi = U32_MAX;
-	}
-	return 0;
-}
-
-int irqpath_irqfd_fast_ret(struct kretprobe_instance *ri,
-			   struct pt_regs *regs)
-{
-	struct irqpath_fast_data *d = (struct irqpath_fast_data *)ri->data;
-
-	if (irqpath_irqfd_deferred((int)regs_return_value(regs))) {
-		irqpath_inc(d->vm, IRQPATH_IRQFD_DEFERRED);
-		irqpath_inc_gsi(d->vm, d->gsi, IRQPATH_GSI_DEFERRED);
-	} else {
-		irqpath_inc(d->vm, IRQPATH_IRQFD_FAST);
-		irqpath_inc_gsi(d->vm, d->gsi, IRQPATH_GSI_FAST);
-	}
-	return 0;
+	if (likely(!READ_ONCE(w->kvm)))
+		return;
+	if (irqs_disabled())
+		irqpath_wakeup_defer(w, (void *)irqpath_arg(fregs, 2));
+	else
+		irqpath_irqfd_settle(NULL);
 }
 
 /* irqfd_inject(work): the deferred path, in a kworker. */
-int irqpath_irqfd_inject_pre(struct kprobe *kp, struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_irqfd_inject_fentry)
 {
-	struct work_struct *work;
 	struct kvm_kernel_irqfd *irqfd;
 	struct irqpath_vm *vm;
 
-	irqpath_hit(irqpath_kprobe(kp));
-	work = (struct work_struct *)regs_get_kernel_argument(regs, 0);
-	irqfd = container_of(work, struct kvm_kernel_irqfd, inject);
+	irqfd = container_of((struct work_struct *)irqpath_arg(fregs, 0),
+			     struct kvm_kernel_irqfd, inject);
 	vm = irqpath_vm_of(irqfd->kvm);
 	irqpath_inc(vm, IRQPATH_IRQFD_INJECTS);
 	irqpath_inc_gsi(vm, irqfd->gsi, IRQPATH_GSI_INJECTS);
-	return 0;
 }
 
 /* kvm_set_msi(e, kvm, ...): KVM_SIGNAL_MSI and deferred MSI routes. */
-int irqpath_set_msi_pre(struct kprobe *kp, struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_set_msi_fentry)
 {
-	struct kvm *kvm = (struct kvm *)regs_get_kernel_argument(regs, 1);
+	struct kvm *kvm = (struct kvm *)irqpath_arg(fregs, 1);
 
-	irqpath_hit(irqpath_kprobe(kp));
 	irqpath_inc(irqpath_vm_of(kvm), IRQPATH_MSI_INJECTS);
-	return 0;
 }

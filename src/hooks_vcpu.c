@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Delivery of an interrupt to a vCPU's local APIC, as the vendor module
- * sees it: the last host step before the vCPU is kicked or posted to.
+ * sees it: the last host step before the vCPU is kicked or posted to. A
+ * delivery also settles the irqfd wakeup this CPU was handling as fast.
  */
 #include <linux/kvm_host.h>
 
@@ -9,8 +10,10 @@
 
 static void irqpath_count_delivery(struct kvm_vcpu *vcpu)
 {
-	struct irqpath_vm *vm = irqpath_vm_of(vcpu->kvm);
+	struct irqpath_vm *vm = irqpath_irqfd_settle(vcpu->kvm);
 
+	if (!vm)
+		vm = irqpath_vm_of(vcpu->kvm);
 	irqpath_inc(vm, IRQPATH_VCPU_DELIVERIES);
 	irqpath_inc_vcpu(vm, vcpu->vcpu_id);
 }
@@ -20,23 +23,18 @@ static void irqpath_count_delivery(struct kvm_vcpu *vcpu)
  * kvm_lapic, which is private to arch/x86/kvm: without it the delivery is
  * counted, but as unattributed. 5.15's form takes the vcpu.
  */
-int irqpath_vmx_deliver_pre(struct kprobe *kp, struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_vmx_deliver_fentry)
 {
-	struct irqpath_probe *p = irqpath_kprobe(kp);
-
-	irqpath_hit(p);
-	if (p->sym_idx == 1)
-		irqpath_count_delivery((struct kvm_vcpu *)
-				       regs_get_kernel_argument(regs, 0));
-	else
-		irqpath_inc(irqpath_unattributed, IRQPATH_VCPU_DELIVERIES);
-	return 0;
+	if (p->sym_idx == 1) {
+		irqpath_count_delivery((struct kvm_vcpu *)irqpath_arg(fregs, 0));
+		return;
+	}
+	irqpath_irqfd_settle(NULL);
+	irqpath_inc(irqpath_unattributed, IRQPATH_VCPU_DELIVERIES);
 }
 
 /* svm_complete_interrupt_delivery(vcpu, ...) / svm_deliver_avic_intr(vcpu, ...) */
-int irqpath_svm_deliver_pre(struct kprobe *kp, struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_svm_deliver_fentry)
 {
-	irqpath_hit(irqpath_kprobe(kp));
-	irqpath_count_delivery((struct kvm_vcpu *)regs_get_kernel_argument(regs, 0));
-	return 0;
+	irqpath_count_delivery((struct kvm_vcpu *)irqpath_arg(fregs, 0));
 }

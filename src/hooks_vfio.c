@@ -58,67 +58,59 @@ int irqpath_vfio_msi_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 }
 
 /* irq_bypass_register_producer(prod): VFIO_DEVICE_SET_IRQS, in the VMM. */
-int irqpath_producer_reg_pre(struct kprobe *kp, struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_producer_reg_fentry)
 {
 	struct irq_bypass_producer *prod;
 
-	irqpath_hit(irqpath_kprobe(kp));
-	prod = (struct irq_bypass_producer *)regs_get_kernel_argument(regs, 0);
+	prod = (struct irq_bypass_producer *)irqpath_arg(fregs, 0);
 	if (irqpath_efd_add(prod->token, current->tgid, prod->irq))
 		irqpath_note_alloc_failure();
-	return 0;
 }
 
-int irqpath_producer_unreg_pre(struct kprobe *kp, struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_producer_unreg_fentry)
 {
 	struct irq_bypass_producer *prod;
 
-	irqpath_hit(irqpath_kprobe(kp));
-	prod = (struct irq_bypass_producer *)regs_get_kernel_argument(regs, 0);
+	prod = (struct irq_bypass_producer *)irqpath_arg(fregs, 0);
 	irqpath_efd_del(prod->token);
-	return 0;
 }
 
-static struct irqpath_vm *irqpath_bypass_vm(struct pt_regs *regs,
+static struct irqpath_vm *irqpath_bypass_vm(struct ftrace_regs *fregs,
 					    struct irq_bypass_producer **prod,
 					    u32 *gsi)
 {
 	struct irq_bypass_consumer *cons;
 	struct kvm_kernel_irqfd *irqfd;
 
-	cons = (struct irq_bypass_consumer *)regs_get_kernel_argument(regs, 0);
-	*prod = (struct irq_bypass_producer *)regs_get_kernel_argument(regs, 1);
+	cons = (struct irq_bypass_consumer *)irqpath_arg(fregs, 0);
+	*prod = (struct irq_bypass_producer *)irqpath_arg(fregs, 1);
 	irqfd = container_of(cons, struct kvm_kernel_irqfd, consumer);
 	*gsi = irqfd->gsi;
 	return irqpath_vm_of(irqfd->kvm);
 }
 
 /* kvm_arch_irq_bypass_add_producer(cons, prod): a VFIO vector meets an irqfd. */
-int irqpath_bypass_add_pre(struct kprobe *kp, struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_bypass_add_fentry)
 {
 	struct irq_bypass_producer *prod;
 	struct irqpath_vm *vm;
 	u32 gsi;
 
-	irqpath_hit(irqpath_kprobe(kp));
-	vm = irqpath_bypass_vm(regs, &prod, &gsi);
+	vm = irqpath_bypass_vm(fregs, &prod, &gsi);
 	irqpath_inc(vm, IRQPATH_BYPASS_ADD);
 	if (irqpath_producer_add(vm, prod->irq, gsi))
 		irqpath_note_alloc_failure();
-	return 0;
 }
 
-int irqpath_bypass_del_pre(struct kprobe *kp, struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_bypass_del_fentry)
 {
 	struct irq_bypass_producer *prod;
 	struct irqpath_vm *vm;
 	u32 gsi;
 
-	irqpath_hit(irqpath_kprobe(kp));
-	vm = irqpath_bypass_vm(regs, &prod, &gsi);
+	vm = irqpath_bypass_vm(fregs, &prod, &gsi);
 	irqpath_inc(vm, IRQPATH_BYPASS_DEL);
 	irqpath_producer_del(vm, prod->irq);
-	return 0;
 }
 
 /*
@@ -126,14 +118,12 @@ int irqpath_bypass_del_pre(struct kprobe *kp, struct pt_regs *regs)
  * change (both return early without posting-capable IOMMU); the
  * kvm_pi_irte_update tracepoint inside fires only on a real one.
  */
-int irqpath_irte_update_pre(struct kprobe *kp, struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_irte_update_fentry)
 {
 	struct irqpath_irte_ctx *ctx = this_cpu_ptr(&irqpath_irte_ctx);
 
-	irqpath_hit(irqpath_kprobe(kp));
-	ctx->vm = irqpath_vm_of((struct kvm *)regs_get_kernel_argument(regs, 0));
-	ctx->irq = (int)regs_get_kernel_argument(regs, 1);
-	return 0;
+	ctx->vm = irqpath_vm_of((struct kvm *)irqpath_arg(fregs, 0));
+	ctx->irq = (int)irqpath_arg(fregs, 1);
 }
 
 void irqpath_irte_tp(void *data, unsigned int host_irq, unsigned int vcpu_id,
@@ -152,8 +142,6 @@ void irqpath_irte_tp(void *data, unsigned int host_irq, unsigned int vcpu_id,
 }
 
 /* pi_wakeup_handler(): PIW, a posted interrupt for a blocked vCPU. */
-int irqpath_pi_wakeup_pre(struct kprobe *kp, struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_pi_wakeup_fentry)
 {
-	irqpath_hit(irqpath_kprobe(kp));
-	return 0;
 }

@@ -20,16 +20,20 @@ int irqpath_vm_init_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct kvm *kvm = *(struct kvm **)ri->data;
 
-	if ((int)regs_return_value(regs) == 0)
+	if ((int)regs_return_value(regs) == 0) {
+		/* The address may be a destroyed VM's we never saw go. */
+		irqpath_irqfd_forget(kvm);
 		irqpath_vm_create(kvm, current->tgid, current->comm);
+	}
 	return 0;
 }
 
-int irqpath_vm_destroy_pre(struct kprobe *kp, struct pt_regs *regs)
+IRQPATH_FENTRY(irqpath_vm_destroy_fentry)
 {
-	irqpath_hit(irqpath_kprobe(kp));
-	irqpath_vm_retire((struct kvm *)regs_get_kernel_argument(regs, 0));
-	return 0;
+	struct kvm *kvm = (struct kvm *)irqpath_arg(fregs, 0);
+
+	irqpath_irqfd_forget(kvm);
+	irqpath_vm_retire(kvm);
 }
 
 /*

@@ -4,6 +4,11 @@
  * we run, so probes on module symbols follow their module through a module
  * notifier, as the kernel's trace_kprobe does: we never link against KVM,
  * which would pin it and forbid loading before it.
+ *
+ * Entry hooks are ftrace callbacks of their own ftrace_ops: ftrace then
+ * calls each through a trampoline of its own, without the kprobe layer's
+ * full register save and lookup (an entry kprobe rides ftrace anyway).
+ * Return hooks are kretprobes, tracepoints are tracepoint probes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -46,18 +51,17 @@ u64 irqpath_probe_hits(const struct irqpath_probe *p)
 	return sum;
 }
 
-/* Hits the kprobe layer dropped: another probe was running on that CPU. */
+/*
+ * Hits the kprobe layer dropped: another kprobe was running on that CPU.
+ * Only return probes can miss; ftrace calls every entry hook.
+ */
 unsigned long irqpath_probe_missed(const struct irqpath_probe *p)
 {
 	unsigned long missed = READ_ONCE(p->missed);
 
-	if (READ_ONCE(p->state) == IRQPATH_PROBE_ATTACHED && !p->tp_func) {
-		if (p->ret)
-			missed += READ_ONCE(p->krp.nmissed) +
-				  READ_ONCE(p->krp.kp.nmissed);
-		else
-			missed += READ_ONCE(p->kp.nmissed);
-	}
+	if (READ_ONCE(p->state) == IRQPATH_PROBE_ATTACHED && p->ret)
+		missed += READ_ONCE(p->krp.nmissed) +
+			  READ_ONCE(p->krp.kp.nmissed);
 	return missed;
 }
 
@@ -74,20 +78,44 @@ void irqpath_probes_reset(void)
 	spin_unlock(&irqpath_read_lock);
 }
 
-static int irqpath_register(struct irqpath_probe *p)
+/*
+ * The filter names the function alone: ftrace matches it in every loaded
+ * module, and none of our symbols has a namesake elsewhere.
+ */
+static int irqpath_register_fentry(struct irqpath_probe *p, const char *sym)
 {
-	if (p->ret) {
-		memset(&p->krp, 0, sizeof(p->krp));
-		p->krp.kp.symbol_name = p->target;
-		p->krp.entry_handler = p->entry;
-		p->krp.handler = p->ret;
-		p->krp.data_size = p->data_size;
-		return register_kretprobe(&p->krp);
+	int ret;
+
+	memset(&p->ops, 0, sizeof(p->ops));
+	p->ops.func = p->fentry;
+	strscpy(p->target, sym, sizeof(p->target));
+	ret = ftrace_set_filter(&p->ops, p->target, strlen(p->target), 1);
+	if (ret) {
+		ftrace_free_filter(&p->ops);
+		/* no such traceable function (yet) */
+		return ret == -EINVAL ? -ENOENT : ret;
 	}
-	memset(&p->kp, 0, sizeof(p->kp));
-	p->kp.symbol_name = p->target;
-	p->kp.pre_handler = p->pre;
-	return register_kprobe(&p->kp);
+	ret = register_ftrace_function(&p->ops);
+	if (ret)
+		ftrace_free_filter(&p->ops);
+	return ret;
+}
+
+static int irqpath_register(struct irqpath_probe *p, const char *sym)
+{
+	if (!p->ret)
+		return irqpath_register_fentry(p, sym);
+
+	if (p->module)
+		snprintf(p->target, sizeof(p->target), "%s:%s", p->module, sym);
+	else
+		strscpy(p->target, sym, sizeof(p->target));
+	memset(&p->krp, 0, sizeof(p->krp));
+	p->krp.kp.symbol_name = p->target;
+	p->krp.entry_handler = p->entry;
+	p->krp.handler = p->ret;
+	p->krp.data_size = p->data_size;
+	return register_kretprobe(&p->krp);
 }
 
 /* A symbol that is absent is normal; any other failure is reported. */
@@ -101,12 +129,7 @@ static void irqpath_attach(struct irqpath_probe *p)
 		return;
 
 	for (i = 0; (sym = p->symbols[i]); i++) {
-		if (p->module)
-			snprintf(p->target, sizeof(p->target), "%s:%s",
-				 p->module, sym);
-		else
-			strscpy(p->target, sym, sizeof(p->target));
-		ret = irqpath_register(p);
+		ret = irqpath_register(p, sym);
 		if (!ret) {
 			p->sym_idx = i;
 			WRITE_ONCE(p->state, IRQPATH_PROBE_ATTACHED);
@@ -114,7 +137,7 @@ static void irqpath_attach(struct irqpath_probe *p)
 		}
 		if (ret != -ENOENT)
 			pr_err("register probe %s on %s failed: %d\n",
-			       p->name, p->target, ret);
+			       p->name, sym, ret);
 	}
 }
 
@@ -132,8 +155,8 @@ static void irqpath_detach(struct irqpath_probe *p,
 		unregister_kretprobe(&p->krp);
 		p->missed += p->krp.nmissed + p->krp.kp.nmissed;
 	} else {
-		unregister_kprobe(&p->kp);
-		p->missed += p->kp.nmissed;
+		unregister_ftrace_function(&p->ops);
+		ftrace_free_filter(&p->ops);
 	}
 	WRITE_ONCE(p->state, state);
 }

@@ -16,22 +16,16 @@ struct kvm;
 /* hooks_vm.c: VM lifetime. */
 int irqpath_vm_init_entry(struct kretprobe_instance *ri, struct pt_regs *regs);
 int irqpath_vm_init_ret(struct kretprobe_instance *ri, struct pt_regs *regs);
-int irqpath_vm_destroy_pre(struct kprobe *kp, struct pt_regs *regs);
+IRQPATH_FENTRY_DECL(irqpath_vm_destroy_fentry);
 struct irqpath_vm *irqpath_vm_of(struct kvm *kvm);
 
 /* hooks_irqfd.c: irqfd wakeup, fast and deferred paths, kvm_set_msi. */
-struct irqpath_fast_data {
-	struct irqpath_vm *vm;
-	u32 gsi;
-};
-
-int irqpath_irqfd_wakeup_pre(struct kprobe *kp, struct pt_regs *regs);
-int irqpath_irqfd_fast_entry(struct kretprobe_instance *ri,
-			     struct pt_regs *regs);
-int irqpath_irqfd_fast_ret(struct kretprobe_instance *ri,
-			   struct pt_regs *regs);
-int irqpath_irqfd_inject_pre(struct kprobe *kp, struct pt_regs *regs);
-int irqpath_set_msi_pre(struct kprobe *kp, struct pt_regs *regs);
+IRQPATH_FENTRY_DECL(irqpath_irqfd_wakeup_fentry);
+IRQPATH_FENTRY_DECL(irqpath_irqfd_defer_fentry);
+IRQPATH_FENTRY_DECL(irqpath_irqfd_inject_fentry);
+IRQPATH_FENTRY_DECL(irqpath_set_msi_fentry);
+struct irqpath_vm *irqpath_irqfd_settle(struct kvm *kvm);
+void irqpath_irqfd_forget(struct kvm *kvm);
 
 /* hooks_vfio.c: VFIO MSIs, IRQ bypass producers, IRTE updates, PIW. */
 struct irqpath_msi_ctx {
@@ -42,35 +36,18 @@ DECLARE_PER_CPU(struct irqpath_msi_ctx, irqpath_msi_ctx);
 
 int irqpath_vfio_msi_entry(struct kretprobe_instance *ri, struct pt_regs *regs);
 int irqpath_vfio_msi_ret(struct kretprobe_instance *ri, struct pt_regs *regs);
-int irqpath_producer_reg_pre(struct kprobe *kp, struct pt_regs *regs);
-int irqpath_producer_unreg_pre(struct kprobe *kp, struct pt_regs *regs);
-int irqpath_bypass_add_pre(struct kprobe *kp, struct pt_regs *regs);
-int irqpath_bypass_del_pre(struct kprobe *kp, struct pt_regs *regs);
-int irqpath_irte_update_pre(struct kprobe *kp, struct pt_regs *regs);
+IRQPATH_FENTRY_DECL(irqpath_producer_reg_fentry);
+IRQPATH_FENTRY_DECL(irqpath_producer_unreg_fentry);
+IRQPATH_FENTRY_DECL(irqpath_bypass_add_fentry);
+IRQPATH_FENTRY_DECL(irqpath_bypass_del_fentry);
+IRQPATH_FENTRY_DECL(irqpath_irte_update_fentry);
 void irqpath_irte_tp(void *data, unsigned int host_irq, unsigned int vcpu_id,
 		     unsigned int gsi, unsigned int gvec, u64 pi_desc_addr,
 		     bool set);
-int irqpath_pi_wakeup_pre(struct kprobe *kp, struct pt_regs *regs);
+IRQPATH_FENTRY_DECL(irqpath_pi_wakeup_fentry);
 
 /* hooks_vcpu.c: delivery to a vCPU's local APIC, per vendor. */
-int irqpath_vmx_deliver_pre(struct kprobe *kp, struct pt_regs *regs);
-int irqpath_svm_deliver_pre(struct kprobe *kp, struct pt_regs *regs);
-
-static inline void irqpath_inc(struct irqpath_vm *vm, enum irqpath_counter c)
-{
-	this_cpu_inc(vm->pcpu->c[c]);
-}
-
-static inline void irqpath_inc_gsi(struct irqpath_vm *vm, u32 gsi,
-				   enum irqpath_gsi_col col)
-{
-	this_cpu_inc(vm->pcpu->gsi[irqpath_slot_get(&vm->gsi_slots, gsi)][col]);
-}
-
-static inline void irqpath_inc_vcpu(struct irqpath_vm *vm, u32 vcpu_id)
-{
-	this_cpu_inc(vm->pcpu->vcpu[irqpath_slot_get(&vm->vcpu_slots,
-						     vcpu_id)]);
-}
+IRQPATH_FENTRY_DECL(irqpath_vmx_deliver_fentry);
+IRQPATH_FENTRY_DECL(irqpath_svm_deliver_fentry);
 
 #endif /* _IRQPATH_HOOKS_H */

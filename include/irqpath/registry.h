@@ -99,4 +99,22 @@ void irqpath_registry_memory(unsigned int *vms, unsigned int *spares,
 			     unsigned long *bytes);
 void irqpath_note_alloc_failure(void);
 
+/* Counting an event: this CPU's copy only, no lock, no atomic. */
+static inline void irqpath_inc(struct irqpath_vm *vm, enum irqpath_counter c)
+{
+	this_cpu_inc(vm->pcpu->c[c]);
+}
+
+static inline void irqpath_inc_gsi(struct irqpath_vm *vm, u32 gsi,
+				   enum irqpath_gsi_col col)
+{
+	this_cpu_inc(vm->pcpu->gsi[irqpath_slot_get(&vm->gsi_slots, gsi)][col]);
+}
+
+static inline void irqpath_inc_vcpu(struct irqpath_vm *vm, u32 vcpu_id)
+{
+	this_cpu_inc(vm->pcpu->vcpu[irqpath_slot_get(&vm->vcpu_slots,
+						     vcpu_id)]);
+}
+
 #endif /* _IRQPATH_REGISTRY_H */

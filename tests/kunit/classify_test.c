@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite of src/classify.c: the irqfd fast/deferred outcome and where
- * a VFIO MSI went (irqfd, the VMM's one VM, or unattributed with its pid).
+ * KUnit suite of src/classify.c: the irqfd fast/deferred outcome settled
+ * from the events that follow a wakeup, and where a VFIO MSI went (irqfd,
+ * the VMM's one VM, or unattributed with its pid).
  */
 #include <kunit/test.h>
-#include <linux/errno.h>
 #include <linux/rcupdate.h>
 
 #include "irqpath/classify.h"
@@ -15,34 +15,57 @@ static const struct irqpath_registry_ops classify_ops = {};
 /* Fake struct kvm and eventfd_ctx addresses: never dereferenced. */
 static char kvm_a, kvm_b, kvm_c, efd_one, efd_two, efd_none;
 
-struct fast_case {
+/* One event on a CPU, as the hooks report it to the wakeup state. */
+enum wake_step {
+	W_END,
+	W_BEGIN_A,	/* irqfd_wakeup of VM A's irqfd */
+	W_BEGIN_B,
+	W_DEFER_OWN,	/* queue_work_on of the open wakeup's inject work */
+	W_DEFER_OTHER,	/* queue_work_on of another work item */
+	W_DELIVER_A,	/* a delivery to a vCPU of VM A */
+	W_DELIVER_B,
+	W_IRQS_ON,	/* any hook with interrupts on */
+	W_FORGET_A,	/* VM A is destroyed */
+	W_FORGET_B,
+};
+
+struct wake_case {
 	const char *name;
-	int ret;
-	bool deferred;
+	enum wake_step steps[8];
+	/* wakeups, fast, deferred of A, then of B */
+	u64 a[3], b[3];
+	bool last_settle_is_a;	/* the last settle returned A's record */
 };
 
-static const struct fast_case fast_cases[] = {
-	{ "delivered", 1, false },
-	{ "no_target", -1, false },
-	{ "zero", 0, false },
-	{ "invalid_route", -EINVAL, false },
-	{ "would_block", -EWOULDBLOCK, true },
+static const struct wake_case wake_cases[] = {
+	{ "fast", { W_BEGIN_A, W_DELIVER_A }, { 1, 1, 0 }, { 0, 0, 0 }, true },
+	{ "deferred", { W_BEGIN_A, W_DEFER_OWN }, { 1, 0, 1 }, { 0, 0, 0 } },
+	{ "deferred_then_worker_delivers",
+	  { W_BEGIN_A, W_DEFER_OWN, W_DELIVER_A }, { 1, 0, 1 }, { 0, 0, 0 } },
+	{ "other_work_inside", { W_BEGIN_A, W_DEFER_OTHER, W_DELIVER_A },
+	  { 1, 1, 0 }, { 0, 0, 0 }, true },
+	{ "undelivered_settled_by_next",
+	  { W_BEGIN_A, W_BEGIN_A, W_DELIVER_A }, { 2, 2, 0 }, { 0, 0, 0 }, true },
+	{ "undelivered_settled_irqs_on", { W_BEGIN_A, W_IRQS_ON },
+	  { 1, 1, 0 }, { 0, 0, 0 } },
+	{ "delivery_to_other_vm", { W_BEGIN_A, W_DELIVER_B },
+	  { 1, 1, 0 }, { 0, 0, 0 } },
+	{ "forgotten", { W_BEGIN_A, W_FORGET_A, W_DELIVER_A },
+	  { 1, 0, 0 }, { 0, 0, 0 } },
+	{ "other_vm_forgotten", { W_BEGIN_A, W_FORGET_B, W_DELIVER_A },
+	  { 1, 1, 0 }, { 0, 0, 0 }, true },
+	{ "interleaved", { W_BEGIN_A, W_DEFER_OWN, W_BEGIN_B, W_DELIVER_B,
+			   W_BEGIN_A, W_IRQS_ON },
+	  { 2, 1, 1 }, { 1, 1, 0 } },
+	{ "open_is_not_counted_yet", { W_BEGIN_B }, { 0, 0, 0 }, { 1, 0, 0 } },
 };
 
-static void fast_case_desc(const struct fast_case *c, char *desc)
+static void wake_case_desc(const struct wake_case *c, char *desc)
 {
 	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
 
-KUNIT_ARRAY_PARAM(fast, fast_cases, fast_case_desc);
-
-/* Only -EWOULDBLOCK from kvm_arch_set_irq_inatomic means deferred. */
-static void irqfd_outcome(struct kunit *test)
-{
-	const struct fast_case *c = test->param_value;
-
-	KUNIT_EXPECT_EQ(test, irqpath_irqfd_deferred(c->ret), c->deferred);
-}
+KUNIT_ARRAY_PARAM(wake, wake_cases, wake_case_desc);
 
 static int classify_init(struct kunit *test)
 {
@@ -64,6 +87,80 @@ static void classify_exit(struct kunit *test)
 {
 	irqpath_efd_exit();
 	irqpath_registry_exit();
+}
+
+static void expect_counts(struct kunit *test, struct irqpath_vm *vm,
+			  struct irqpath_counts *val, const u64 *want)
+{
+	unsigned int slot;
+
+	memset(val, 0, sizeof(*val));
+	irqpath_vm_snapshot(vm, val, NULL);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], want[0]);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], want[1]);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_DEFERRED], want[2]);
+	/* and the same on the GSI's row */
+	slot = irqpath_slot_get(&vm->gsi_slots, 24);
+	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_WAKEUPS], want[0]);
+	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_FAST], want[1]);
+	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_DEFERRED], want[2]);
+}
+
+/*
+ * Every wakeup ends counted once, as fast or as deferred, settled by what
+ * follows it on its CPU; a destroyed VM's open wakeup is never counted.
+ */
+static void wakeup_outcome(struct kunit *test)
+{
+	const struct wake_case *c = test->param_value;
+	static char inject_a, inject_b, other_work;
+	struct irqpath_wakeup w = {};
+	struct irqpath_vm *a, *b, *got = NULL;
+	struct irqpath_counts *val;
+	const enum wake_step *s;
+
+	val = kunit_kzalloc(test, sizeof(*val), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, val);
+	rcu_read_lock();
+	a = irqpath_vm_lookup(&kvm_a);
+	b = irqpath_vm_lookup(&kvm_b);
+	for (s = c->steps; *s != W_END; s++) {
+		switch (*s) {
+		case W_BEGIN_A:
+			irqpath_wakeup_begin(&w, &kvm_a, &inject_a, a, 24);
+			break;
+		case W_BEGIN_B:
+			irqpath_wakeup_begin(&w, &kvm_b, &inject_b, b, 24);
+			break;
+		case W_DEFER_OWN:
+			KUNIT_EXPECT_TRUE(test, irqpath_wakeup_defer(&w, w.inject));
+			break;
+		case W_DEFER_OTHER:
+			KUNIT_EXPECT_FALSE(test, irqpath_wakeup_defer(&w, &other_work));
+			break;
+		case W_DELIVER_A:
+			got = irqpath_wakeup_settle(&w, &kvm_a);
+			break;
+		case W_DELIVER_B:
+			got = irqpath_wakeup_settle(&w, &kvm_b);
+			break;
+		case W_IRQS_ON:
+			got = irqpath_wakeup_settle(&w, NULL);
+			break;
+		case W_FORGET_A:
+			irqpath_wakeup_forget(&w, &kvm_a);
+			break;
+		case W_FORGET_B:
+			irqpath_wakeup_forget(&w, &kvm_b);
+			break;
+		case W_END:
+			break;
+		}
+	}
+	KUNIT_EXPECT_PTR_EQ(test, got, c->last_settle_is_a ? a : NULL);
+	expect_counts(test, a, val, c->a);
+	expect_counts(test, b, val, c->b);
+	rcu_read_unlock();
 }
 
 /* An irqfd named by the nested wakeup wins: handled in the kernel. */
@@ -127,7 +224,7 @@ static void vfio_unknown_eventfd(struct kunit *test)
 }
 
 static struct kunit_case irqpath_classify_cases[] = {
-	KUNIT_CASE_PARAM(irqfd_outcome, fast_gen_params),
+	KUNIT_CASE_PARAM(wakeup_outcome, wake_gen_params),
 	KUNIT_CASE(vfio_irqfd),
 	KUNIT_CASE(vfio_userspace_one_vm),
 	KUNIT_CASE(vfio_userspace_two_vms),
