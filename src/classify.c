@@ -73,6 +73,30 @@ void irqpath_wakeup_forget(struct irqpath_wakeup *w, const void *kvm)
 }
 
 /*
+ * {vmx,avic}_pi_update_irte take (kvm, host_irq, guest_irq, set) up to 6.16
+ * and (irqfd, kvm, host_irq, guest_irq, vcpu, vector) from 6.17 on. The
+ * VM is whichever of the first two arguments is the struct kvm of a VM we
+ * know, looked up and never dereferenced; the host IRQ follows it. NULL
+ * when neither is (a VM from before we loaded, not seen since).
+ * Caller holds rcu_read_lock or runs with preemption disabled.
+ */
+struct irqpath_vm *irqpath_irte_vm(const unsigned long *args, int *host_irq)
+{
+	struct irqpath_vm *vm;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		vm = irqpath_vm_lookup((const void *)args[i]);
+		if (vm) {
+			*host_irq = (int)args[i + 1];
+			return vm;
+		}
+	}
+	*host_irq = 0;
+	return NULL;
+}
+
+/*
  * A VFIO MSI's eventfd was signalled. If an irqfd took it (irqfd_vm, named
  * by the nested irqfd_wakeup), it was handled in the kernel. Otherwise the
  * VMM that registered the eventfd reads it: its VM is known only when that

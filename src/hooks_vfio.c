@@ -114,16 +114,22 @@ IRQPATH_FENTRY(irqpath_bypass_del_fentry)
 }
 
 /*
- * {vmx,avic}_pi_update_irte(kvm, host_irq, guest_irq, set): a call is no
- * change (both return early without posting-capable IOMMU); the
- * kvm_pi_irte_update tracepoint inside fires only on a real one.
+ * {vmx,avic}_pi_update_irte(kvm, host_irq, ...), or from 6.17 on
+ * (irqfd, kvm, host_irq, ...): a call is no change (both return early
+ * without posting-capable IOMMU); the kvm_pi_irte_update tracepoint inside
+ * fires only on a real one.
  */
 IRQPATH_FENTRY(irqpath_irte_update_fentry)
 {
 	struct irqpath_irte_ctx *ctx = this_cpu_ptr(&irqpath_irte_ctx);
+	unsigned long args[3];
+	unsigned int i;
 
-	ctx->vm = irqpath_vm_of((struct kvm *)irqpath_arg(fregs, 0));
-	ctx->irq = (int)irqpath_arg(fregs, 1);
+	for (i = 0; i < ARRAY_SIZE(args); i++)
+		args[i] = irqpath_arg(fregs, i);
+	rcu_read_lock();
+	ctx->vm = irqpath_irte_vm(args, &ctx->irq);
+	rcu_read_unlock();
 }
 
 void irqpath_irte_tp(void *data, unsigned int host_irq, unsigned int vcpu_id,

@@ -29,6 +29,7 @@ struct irqpath_vm *irqpath_wakeup_settle(struct irqpath_wakeup *w,
 					 const void *kvm);
 void irqpath_wakeup_forget(struct irqpath_wakeup *w, const void *kvm);
 
+struct irqpath_vm *irqpath_irte_vm(const unsigned long *args, int *host_irq);
 struct irqpath_vm *irqpath_vfio_classify(const void *trigger,
 					 struct irqpath_vm *irqfd_vm,
 					 enum irqpath_counter *path,

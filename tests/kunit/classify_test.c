@@ -67,6 +67,29 @@ static void wake_case_desc(const struct wake_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(wake, wake_cases, wake_case_desc);
 
+/* The first three arguments of *_pi_update_irte, in either form. */
+struct irte_case {
+	const char *name;
+	const void *args[3];
+	int vm;			/* 0 none, 1 kvm_a, 2 kvm_b */
+	int host_irq;
+};
+
+static char irqfd_x;
+
+static const struct irte_case irte_cases[] = {
+	{ "kvm_first_up_to_6_16", { &kvm_a, (void *)25, (void *)24 }, 1, 25 },
+	{ "irqfd_first_from_6_17", { &irqfd_x, &kvm_b, (void *)26 }, 2, 26 },
+	{ "unknown_vm", { &irqfd_x, &efd_none, (void *)27 }, 0, 0 },
+};
+
+static void irte_case_desc(const struct irte_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(irte, irte_cases, irte_case_desc);
+
 static int classify_init(struct kunit *test)
 {
 	int ret = irqpath_registry_init(&classify_ops);
@@ -163,6 +186,28 @@ static void wakeup_outcome(struct kunit *test)
 	rcu_read_unlock();
 }
 
+/*
+ * Either prototype of the IRTE update names its VM: the known struct kvm
+ * among the first two arguments, with the host IRQ right after it.
+ */
+static void irte_update_args(struct kunit *test)
+{
+	const struct irte_case *c = test->param_value;
+	const void *want_key[] = { NULL, &kvm_a, &kvm_b };
+	unsigned long args[3];
+	struct irqpath_vm *vm;
+	unsigned int i;
+	int irq = -1;
+
+	for (i = 0; i < 3; i++)
+		args[i] = (unsigned long)c->args[i];
+	rcu_read_lock();
+	vm = irqpath_irte_vm(args, &irq);
+	KUNIT_EXPECT_PTR_EQ(test, vm, c->vm ? irqpath_vm_lookup(want_key[c->vm]) : NULL);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, irq, c->host_irq);
+}
+
 /* An irqfd named by the nested wakeup wins: handled in the kernel. */
 static void vfio_irqfd(struct kunit *test)
 {
@@ -225,6 +270,7 @@ static void vfio_unknown_eventfd(struct kunit *test)
 
 static struct kunit_case irqpath_classify_cases[] = {
 	KUNIT_CASE_PARAM(wakeup_outcome, wake_gen_params),
+	KUNIT_CASE_PARAM(irte_update_args, irte_gen_params),
 	KUNIT_CASE(vfio_irqfd),
 	KUNIT_CASE(vfio_userspace_one_vm),
 	KUNIT_CASE(vfio_userspace_two_vms),
