@@ -37,7 +37,7 @@ const char *const irqpath_gsi_col_names[IRQPATH_GSI_NR] = {
  * dense (vCPU 0..n, GSI 24..n), so the low bits spread them without a hash.
  * Returns IRQPATH_SLOT_OTHER when the table is full, so nothing is lost.
  */
-unsigned int irqpath_slot_get(struct irqpath_slots *s, u32 id)
+unsigned int irqpath_slot_find(struct irqpath_slots *s, u32 id)
 {
 	u32 want = id + 1;
 	unsigned int i, n;

@@ -167,7 +167,11 @@ static int probes_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(probes);
 
-/* The module's own records: "key value" lines, bytes of all of them. */
+/*
+ * The module's own records: "key value" lines, bytes of all of them, then
+ * what one VM costs: a fixed part and a part per possible CPU, in which
+ * every tracked GSI (64 rows, allocated with the VM) has its share.
+ */
 static int memory_show(struct seq_file *m, void *v)
 {
 	unsigned int vms, spares, efds;
@@ -180,6 +184,12 @@ static int memory_show(struct seq_file *m, void *v)
 	seq_printf(m, "spares %u\n", spares);
 	seq_printf(m, "eventfds %u\n", efds);
 	seq_printf(m, "bytes %lu\n", bytes);
+	seq_printf(m, "vm_bytes %zu\n",
+		   sizeof(struct irqpath_vm) + sizeof(struct irqpath_counts));
+	seq_printf(m, "vm_cpu_bytes %zu\n", sizeof(struct irqpath_counts));
+	seq_printf(m, "gsi_cpu_bytes %zu\n",
+		   sizeof(((struct irqpath_counts *)NULL)->gsi[0]));
+	seq_printf(m, "cpus %u\n", num_possible_cpus());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(memory);

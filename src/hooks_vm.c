@@ -46,6 +46,10 @@ struct irqpath_vm *irqpath_vm_of(struct kvm *kvm)
 
 	if (unlikely(!kvm))
 		return irqpath_unattributed;
+	/* The hot path reads nothing of the kvm but its address. */
+	vm = irqpath_vm_lookup(kvm);
+	if (likely(vm))
+		return vm;
 	vm = irqpath_vm_get(kvm, READ_ONCE(kvm->userspace_pid));
 	return vm ?: irqpath_unattributed;
 }

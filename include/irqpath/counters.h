@@ -59,7 +59,17 @@ struct irqpath_slots {
 	u32 key[IRQPATH_SLOTS];
 };
 
-unsigned int irqpath_slot_get(struct irqpath_slots *s, u32 id);
+unsigned int irqpath_slot_find(struct irqpath_slots *s, u32 id);
+
+/* An id's row: the common case, its home slot already its own, inline. */
+static inline unsigned int irqpath_slot_get(struct irqpath_slots *s, u32 id)
+{
+	unsigned int home = id & (IRQPATH_SLOTS - 1);
+
+	if (likely(READ_ONCE(s->key[home]) == id + 1 && id + 1))
+		return home;
+	return irqpath_slot_find(s, id);
+}
 bool irqpath_slot_id(const struct irqpath_slots *s, unsigned int slot,
 		     u32 *id);
 

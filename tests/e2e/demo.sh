@@ -43,6 +43,7 @@ show $D/vms/$C/producers
 show $D/probes
 show $D/unattributed
 show $D/pi_ipis
+show $D/memory
 
 # The host's python3 and scripts/irqpath, over 9p: the guest has only busybox.
 if hostroot_mount; then

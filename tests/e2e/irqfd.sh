@@ -21,6 +21,7 @@ t_msi_irqfd() {
 	A=$(vm_dir_of "$(vm_pid 3)")
 	B=$(vm_dir_of "$(vm_pid 4)")
 	check "msi: VM A named <pid>-<n>" eq name "$A" "$(vm_pid 3)-${A#*-}"
+	mem0=$(awk '$1 == "bytes" { print $2 }' "$D/memory")
 	vm_cmd 3 "fire 1000"
 	check "msi: irqfd_wakeups = 1000" eq wakeups "$(stat "$A" irqfd_wakeups)" 1000
 	check "msi: irqfd_fast = 1000" eq fast "$(stat "$A" irqfd_fast)" 1000
@@ -30,6 +31,9 @@ t_msi_irqfd() {
 	check "msi: vcpu 0 row" eq vcpu "$(awk '$1 == 0' "$D/vms/$A/vcpus")" "0 1000"
 	check "msi: VM B stays at 0" eq B "$(nonzero "$B")" ""
 	check "msi: nothing unattributed" eq unattr "$(unattr irqfd_wakeups) $(unattr vcpu_deliveries)" "0 0"
+	# the hot path allocates nothing: the module's own memory is unchanged
+	check "msi: 1000 interrupts allocate nothing" eq bytes \
+		"$(awk '$1 == "bytes" { print $2 }' "$D/memory")" "$mem0"
 	vm_stop 3
 	vm_stop 4
 }

@@ -199,7 +199,8 @@ kind == "unattributed" {
 	next
 }
 kind == "memory" {
-	if ($0 !~ /^(vms|spares|eventfds|bytes) [0-9]+$/) bad("not a memory line")
+	if ($0 !~ /^(vms|spares|eventfds|bytes|vm_bytes|vm_cpu_bytes|gsi_cpu_bytes|cpus) [0-9]+$/)
+		bad("not a memory line")
 	next
 }
 kind == "probes" {
@@ -268,7 +269,7 @@ kind == "summary" {
 }
 { bad("unknown file") }
 END {
-	want = kind == "stats" ? 14 : kind == "memory" ? 4 : kind == "info" ? 5 : kind == "probes" ? 17 : 0
+	want = kind == "stats" ? 14 : kind == "memory" ? 8 : kind == "info" ? 5 : kind == "probes" ? 17 : 0
 	if (want && lines != want) { $0 = lines " lines"; bad("want " want " lines") }
 	if (kind == "summary") {
 		if (!docs) { $0 = ""; bad("empty") }
