@@ -70,6 +70,7 @@ static inline unsigned int irqpath_slot_get(struct irqpath_slots *s, u32 id)
 		return home;
 	return irqpath_slot_find(s, id);
 }
+
 bool irqpath_slot_id(const struct irqpath_slots *s, unsigned int slot,
 		     u32 *id);
 
