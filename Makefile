@@ -19,3 +19,4 @@ include scripts/harness.mk
 include scripts/install.mk
 include scripts/kunit.mk
 include scripts/stress.mk
+include scripts/bench.mk

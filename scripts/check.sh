@@ -36,7 +36,7 @@ for v in ${KERNELS:-6.1 6.12}; do
 done
 
 # Host-side suites; each ends with "<name>: N passed, N failed".
-for suite in ${SUITES-kunit lint tool dkms stress}; do
+for suite in ${SUITES-kunit lint tool dkms stress bench}; do
     echo "=== $suite"
     t=$SECONDS
     log=${BUILD_ROOT:-$REPO/build}/$suite.log

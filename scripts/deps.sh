@@ -3,7 +3,7 @@
 set -euo pipefail
 
 pkgs=(qemu-system-x86 busybox-static dwarves sparse kmod cpio xz-utils zstd bc flex bison
-      libelf-dev libssl-dev gcc make libc6-dev)
+      libelf-dev libssl-dev gcc make libc6-dev bpftrace)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -71,6 +71,7 @@ case $mode in
     check) sh /tests/e2e/run.sh; rc=$? ;;
     demo)  sh /tests/e2e/demo.sh; rc=$? ;;
     stress) sh /tests/e2e/stress-run.sh; rc=$? ;;
+    bench) sh /tests/e2e/bench.sh; rc=$? ;;
     shell) echo "irqpath guest shell: tracer at /kvm_irqpath.ko, tests in /tests/e2e; exit to power off"
            setsid cttyhack sh -l; rc=$? ;;
     *)     echo "unknown irqpath.mode='$mode'"; rc=2 ;;

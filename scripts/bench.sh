@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Benchmark (issue 10): for each kernel build the guest and boot it in mode=bench
+# (tests/e2e/bench.sh): interrupts/s with no tracer, kvm_irqpath, bpftrace, tracefs
+# kprobe events and the bare-kprobe floor, interleaved; print a table per kernel and
+# workload (irqfd: eventfd writes to MSI irqfds; edu: VFIO MSIs of the edu device).
+# Ends with "bench: N passed, N failed": the checks are that every run worked, rate > 0
+# and each tracer counted every write exactly once; never a performance goal.
+# env: BENCH_SCALE (short, the default: 1 rep of 1 s, for make check; or full),
+#      BENCH_REPS (full: 5), BENCH_SECS (full: 3), BENCH_VMS (4), BENCH_GSIS (4),
+#      BENCH_CONFIGS (comma-separated, default none,kvm_irqpath,bpftrace,tracefs,floor),
+#      BENCH_LOADS (comma-separated, default irqfd,edu),
+#      KERNELS (default "6.1 6.12"), QEMU_TIMEOUT (default from the run count),
+#      BENCH_BUILD_ROOT (default $BUILD_ROOT/bench or build/bench: own build dirs, so
+#      that running from check.sh, which holds the lock of its own, cannot deadlock)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+scale=${BENCH_SCALE:-short}
+case $scale in
+    short) reps=${BENCH_REPS:-1} secs=${BENCH_SECS:-1} ;;
+    full)  reps=${BENCH_REPS:-5} secs=${BENCH_SECS:-3} ;;
+    *) echo "bench: BENCH_SCALE=short|full" >&2; exit 2 ;;
+esac
+configs=${BENCH_CONFIGS:-none,kvm_irqpath,bpftrace,tracefs,floor}
+loads=${BENCH_LOADS:-irqfd,edu}
+nconf=$(echo "$configs" | tr , '\n' | wc -l)
+nload=$(echo "$loads" | tr , '\n' | wc -l)
+export BUILD_ROOT=${BENCH_BUILD_ROOT:-${BUILD_ROOT:-$REPO/build}/bench}
+export QEMU_TIMEOUT=${QEMU_TIMEOUT:-$((300 + reps * nconf * nload * (${secs%.*} + 60)))}
+append="irqpath.bench_reps=$reps irqpath.bench_secs=$secs irqpath.bench_configs=$configs"
+append="$append irqpath.bench_loads=$loads"
+append="$append irqpath.bench_vms=${BENCH_VMS:-4} irqpath.bench_gsis=${BENCH_GSIS:-4}"
+export QEMU_APPEND="${QEMU_APPEND:+$QEMU_APPEND }$append"
+
+# table <log> <workload>: one row per configuration from the guest's BENCH lines.
+table() {
+    awk -v order="$configs" -v load="$2" '
+    function median(s,   a, n, i, j, t) {
+        n = split(s, a, " ")
+        for (i = 2; i <= n; i++)
+            for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+        return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    function hpe(hits, writes) {   # hits per event, exact when 1
+        return hits == writes ? "1" : sprintf("%.6f(%d/%d)", writes ? hits / writes : 0, hits, writes)
+    }
+    $1 == "BENCH" && $2 == "load=" load {
+        c = ""
+        for (i = 2; i <= NF; i++) {
+            split($i, kv, "=")
+            if (kv[1] == "config") c = kv[2]
+            else if (kv[1] == "rate") rates[c] = rates[c] " " kv[2]
+            else if (kv[1] == "writes") w[c] += kv[2]
+            else if (kv[1] != "rep" && kv[1] != "secs" && kv[1] != "load") {
+                if (!((c, kv[1]) in h)) fns[c] = fns[c] " " kv[1]
+                h[c, kv[1]] += kv[2]
+            }
+        }
+    }
+    END {
+        nc = split(order, cs, ",")
+        for (i = 1; i <= nc; i++) if (rates[cs[i]] != "") med[cs[i]] = median(rates[cs[i]])
+        base = med["none"]
+        add_bt = (base && med["bpftrace"]) ? 1e9 / med["bpftrace"] - 1e9 / base : 0
+        add_fl = (base && med["floor"]) ? 1e9 / med["floor"] - 1e9 / base : 0
+        printf "%-12s %11s %9s %9s %8s %8s  %s\n", "config", "events/s", "%untraced",
+               "ns/event", "/bpftrace", "/floor", "hits per event"
+        for (i = 1; i <= nc; i++) {
+            c = cs[i]
+            if (rates[c] == "") { printf "%-12s %11s\n", c, "(no run)"; continue }
+            r = med[c]
+            pct = base ? sprintf("%.1f%%", 100 * r / base) : "-"
+            add = (base && r) ? 1e9 / r - 1e9 / base : 0
+            ns = base ? sprintf("%.1f", add) : "-"
+            vb = add_bt > 0 ? sprintf("%.2f", add / add_bt) : "-"
+            vf = add_fl > 0 ? sprintf("%.2f", add / add_fl) : "-"
+            hp = ""
+            nf = split(fns[c], f, " ")
+            for (j = 1; j <= nf; j++)
+                hp = hp sprintf("%s%s=%s", j > 1 ? " " : "", f[j], hpe(h[c, f[j]], w[c]))
+            if (c == "none") { ns = "-"; vb = "-"; vf = "-"; hp = "-" }
+            printf "%-12s %11.0f %9s %9s %8s %8s  %s\n", c, r, pct, ns, vb, vf, hp
+        }
+    }' "$1"
+}
+
+# what kvm_irqpath.ko is built from: the work tree, which may differ from HEAD
+echo "module: $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')" \
+     "($(git -C "$REPO" status --porcelain -- src include Kbuild 2>/dev/null | wc -l) changed files in src include Kbuild)"
+
+pass=0 fail=0
+for v in ${KERNELS:-6.1 6.12}; do
+    echo "=== bench $v ($scale: $reps x $secs s, configs $configs)"
+    p=0 f=0 t_boot=0 notes=()
+    if ! prepare "$v"; then
+        f=1; notes+=("not ok - $FAIL_STEP (kernel $v)")
+    else
+        log=$OUT/bench.log
+        load0=$(cut -d' ' -f1-3 /proc/loadavg)
+        t=$SECONDS
+        booted=1
+        "$S/qemu-run.sh" "$KDIR" "$OUT/initrd.cpio.gz" bench "$log" || booted=0
+        t_boot=$((SECONDS - t))
+        echo "host load average before/after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg) (timings are noisy when it is high)"
+        p=$(grep -cE '^[[:space:]]*ok [0-9]+' "$log" || true)
+        f=$(grep -cE '^[[:space:]]*not ok' "$log" || true)
+        mapfile -t -O "${#notes[@]}" notes < <(grep -E '^[[:space:]]*not ok' "$log" || true)
+        mapfile -t -O "${#notes[@]}" notes < <(grep -E '^# .*(got|hits|failed|did not|no )' "$log" | grep -v '^# bench: ' || true)
+        guest_rc=$(grep -o 'IRQPATH-GUEST-DONE rc=[0-9]*' "$log" | tail -1 | cut -d= -f2 || true)
+        if [ "$booted" = 0 ]; then
+            f=$((f + 1)); notes+=("not ok - boot (guest crashed or hung; last 40 lines of $log:)")
+            mapfile -t -O "${#notes[@]}" notes < <(tail -40 "$log" | sed 's/^/    | /')
+        elif [ "$guest_rc" != 0 ] && [ "$f" = 0 ]; then
+            f=1; notes+=("not ok - bench.sh exited rc=$guest_rc")
+        elif [ "$p" = 0 ]; then
+            f=1; notes+=("not ok - no run (log $log)")
+        fi
+        # every configuration must have run in every repetition
+        for l in ${loads//,/ }; do
+            for c in ${configs//,/ }; do
+                n=$(grep -c "^BENCH load=$l .* config=$c " "$log" || true)
+                if [ "$n" = "$reps" ]; then p=$((p + 1))
+                else f=$((f + 1)); notes+=("not ok - $l: $c ran $n of $reps times"); fi
+            done
+        done
+        sed -n 's/^# bench: \(.*reps x.*\)/\1/p' "$log"
+        for l in ${loads//,/ }; do
+            echo "  workload $l:"
+            [ "$l" = edu ] && echo "  (one MSI at a time, each awaited in /proc/interrupts: latency-bound, so" \
+                "the rates are mostly noise; this table shows exact counting on the VFIO path)"
+            table "$log" "$l" | sed 's/^/  /'
+        done
+    fi
+    echo "${KVER:-$v}: $p passed, $f failed (boot+bench $t_boot s; build $T_BUILD s)"
+    for n in "${notes[@]}"; do echo "  $n"; done
+    pass=$((pass + p)) fail=$((fail + f))
+done
+
+echo "bench: $pass passed, $fail failed"
+[ "$fail" = 0 ] && [ "$pass" -gt 0 ]
