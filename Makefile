@@ -20,3 +20,4 @@ include scripts/install.mk
 include scripts/kunit.mk
 include scripts/stress.mk
 include scripts/bench.mk
+include scripts/debug.mk

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetch and unpack a Debian kernel (image, headers, kbuild) for module builds and guest boots.
-# usage: kernel.sh <6.1|6.12>   -> prints the kernel dir (last line of stdout)
+# usage: kernel.sh <6.1|6.12|6.12-debug>   -> prints the kernel dir (last line of stdout)
 # env: KVER_61 / KVER_612 override the pinned kernel ABI names; CACHE (default /var/cache/kvm_irqpath)
 set -euo pipefail
 
@@ -13,6 +13,7 @@ case $ver in
     # 6.1.0-56-amd64 is package version 6.1.192-2
     6.1)  pin=${KVER_61:-6.1.0-56-amd64};       pat='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
     6.12) pin=${KVER_612:-6.12.117+deb12-amd64}; pat='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+    6.12-debug) exec "$(dirname "$0")/debug-kernel.sh" ;;   # built from linux-source-6.12: check-debug
     *) echo "usage: $0 <6.1|6.12>" >&2; exit 2 ;;
 esac
 
@@ -102,36 +103,8 @@ done
 rm -rf "$kdir"; mv "$tmp" "$kdir"
 
 # Check that an out-of-tree module builds cleanly with W=1.
-h=$kdir/hello
-mkdir -p "$h"
-cat > "$h/hello.c" <<'C'
-// SPDX-License-Identifier: GPL-2.0
-#include <linux/module.h>
-#include <linux/init.h>
-
-static int __init hello_init(void)
-{
-	pr_info("hello: loaded\n");
-	return 0;
-}
-
-static void __exit hello_exit(void)
-{
-	pr_info("hello: unloaded\n");
-}
-
-module_init(hello_init);
-module_exit(hello_exit);
-MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("harness hello-world");
-C
-echo 'obj-m := hello.o' > "$h/Kbuild"
 log "building hello-world module (W=1)"
-if ! make -C "$kdir/build" M="$h" W=1 modules >"$h/build.log" 2>&1 || grep -q 'warning:' "$h/build.log"; then
-    tail -30 "$h/build.log" >&2
-    log "hello-world module build FAILED (log: $h/build.log)"
-    exit 1
-fi
+"$(dirname "$0")/hello-module.sh" "$kdir" || { log "hello-world module build FAILED"; exit 1; }
 
 echo "$kver" > "$kdir/kver"
 log "ready: $kdir"
