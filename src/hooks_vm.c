@@ -37,19 +37,16 @@ IRQPATH_FENTRY(irqpath_vm_destroy_fentry)
 }
 
 /*
- * The record of a live kvm, found lazily when the VM predates us. Its
- * userspace_pid is the VMM thread that created it.
+ * irqpath_vm_of()'s slow path: a live kvm with no record yet, found lazily
+ * when the VM predates us. Its userspace_pid is the VMM thread that
+ * created it.
  */
-struct irqpath_vm *irqpath_vm_of(struct kvm *kvm)
+struct irqpath_vm *irqpath_vm_find(struct kvm *kvm)
 {
 	struct irqpath_vm *vm;
 
 	if (unlikely(!kvm))
 		return irqpath_unattributed;
-	/* The hot path reads nothing of the kvm but its address. */
-	vm = irqpath_vm_lookup(kvm);
-	if (likely(vm))
-		return vm;
 	vm = irqpath_vm_get(kvm, READ_ONCE(kvm->userspace_pid));
 	return vm ?: irqpath_unattributed;
 }

@@ -17,12 +17,10 @@
 
 #include "irqpath/registry.h"
 
-/* 4096 buckets: 10 000 VMs still make chains of two or three. */
-#define IRQPATH_HASH_BITS	12
 /* Spare records, so that finding a VM in hard-IRQ context never allocates. */
 #define IRQPATH_SPARES		16
 
-static DEFINE_HASHTABLE(irqpath_hash, IRQPATH_HASH_BITS);
+DEFINE_HASHTABLE(irqpath_hash, IRQPATH_HASH_BITS);
 static DEFINE_HASHTABLE(irqpath_pid_hash, IRQPATH_HASH_BITS);
 LIST_HEAD(irqpath_vms);
 DEFINE_SPINLOCK(irqpath_read_lock);
@@ -96,12 +94,7 @@ static struct irqpath_vm *irqpath_spare_pop(void)
 
 static struct irqpath_vm *irqpath_hash_find(const void *key)
 {
-	struct irqpath_vm *vm;
-
-	hash_for_each_possible_rcu(irqpath_hash, vm, hnode, (unsigned long)key)
-		if (vm->key == key)
-			return vm;
-	return NULL;
+	return irqpath_vm_lookup(key);
 }
 
 /* Callers hold the lock; the record is freed by the work after a grace period. */
@@ -136,12 +129,6 @@ static void irqpath_kick(void)
 {
 	if (!READ_ONCE(irqpath_stopping))
 		schedule_work(&irqpath_work);
-}
-
-/* Caller holds rcu_read_lock or runs with preemption disabled. */
-struct irqpath_vm *irqpath_vm_lookup(const void *key)
-{
-	return irqpath_hash_find(key);
 }
 
 /*

@@ -6,6 +6,8 @@
 #ifndef _IRQPATH_CLASSIFY_H
 #define _IRQPATH_CLASSIFY_H
 
+#include <linux/atomic.h>
+
 #include "irqpath/registry.h"
 
 /*
@@ -22,12 +24,72 @@ struct irqpath_wakeup {
 	u32 gsi;
 };
 
-void irqpath_wakeup_begin(struct irqpath_wakeup *w, const void *kvm,
-			  const void *inject, struct irqpath_vm *vm, u32 gsi);
-bool irqpath_wakeup_defer(struct irqpath_wakeup *w, const void *work);
-struct irqpath_vm *irqpath_wakeup_settle(struct irqpath_wakeup *w,
-					 const void *kvm);
-void irqpath_wakeup_forget(struct irqpath_wakeup *w, const void *kvm);
+static inline void irqpath_wakeup_count(struct irqpath_wakeup *w,
+					enum irqpath_counter c,
+					enum irqpath_gsi_col col)
+{
+	irqpath_inc(w->vm, c);
+	irqpath_inc_gsi(w->vm, w->gsi, col);
+	WRITE_ONCE(w->kvm, NULL);
+}
+
+/*
+ * irqfd_wakeup calls kvm_arch_set_irq_inatomic and, when that can't
+ * deliver, queues the irqfd's inject work. Reading that outcome from a
+ * return probe would cost about three entry hooks per interrupt, so it is
+ * read from what follows: the wakeup is deferred if it queues its inject
+ * work, and fast (handled in place) once anything else happens on its CPU,
+ * the first being the delivery to a vCPU it makes. Wakeups run with
+ * interrupts off, so the next event on the CPU comes after the wakeup ends.
+ * Counts the wakeup; settles a previous one still open as fast.
+ */
+static inline void irqpath_wakeup_begin(struct irqpath_wakeup *w,
+					const void *kvm, const void *inject,
+					struct irqpath_vm *vm, u32 gsi)
+{
+	if (w->kvm)
+		irqpath_wakeup_count(w, IRQPATH_IRQFD_FAST, IRQPATH_GSI_FAST);
+	irqpath_inc(vm, IRQPATH_IRQFD_WAKEUPS);
+	irqpath_inc_gsi(vm, gsi, IRQPATH_GSI_WAKEUPS);
+	w->inject = inject;
+	w->vm = vm;
+	w->gsi = gsi;
+	WRITE_ONCE(w->kvm, kvm);
+}
+
+/* A work item is queued inside the open wakeup: deferred if it is its own. */
+static inline bool irqpath_wakeup_defer(struct irqpath_wakeup *w,
+					const void *work)
+{
+	if (!w->kvm || work != w->inject)
+		return false;
+	irqpath_wakeup_count(w, IRQPATH_IRQFD_DEFERRED, IRQPATH_GSI_DEFERRED);
+	return true;
+}
+
+/*
+ * After the open wakeup, or inside it at a delivery: it was fast. Returns
+ * its VM's record when that VM is kvm (a delivery's own), NULL otherwise.
+ */
+static inline struct irqpath_vm *
+irqpath_wakeup_settle(struct irqpath_wakeup *w, const void *kvm)
+{
+	struct irqpath_vm *vm = NULL;
+
+	if (!w->kvm)
+		return NULL;
+	if (w->kvm == kvm)
+		vm = w->vm;
+	irqpath_wakeup_count(w, IRQPATH_IRQFD_FAST, IRQPATH_GSI_FAST);
+	return vm;
+}
+
+/* kvm's VM is going: its record must not be counted into from here. */
+static inline void irqpath_wakeup_forget(struct irqpath_wakeup *w,
+					 const void *kvm)
+{
+	cmpxchg(&w->kvm, kvm, NULL);
+}
 
 struct irqpath_vm *irqpath_irte_vm(const unsigned long *args, int *host_irq);
 struct irqpath_vm *irqpath_vfio_classify(const void *trigger,

@@ -17,7 +17,15 @@ struct kvm;
 int irqpath_vm_init_entry(struct kretprobe_instance *ri, struct pt_regs *regs);
 int irqpath_vm_init_ret(struct kretprobe_instance *ri, struct pt_regs *regs);
 IRQPATH_FENTRY_DECL(irqpath_vm_destroy_fentry);
-struct irqpath_vm *irqpath_vm_of(struct kvm *kvm);
+struct irqpath_vm *irqpath_vm_find(struct kvm *kvm);
+
+/* The record of a kvm; the hot path reads nothing of the kvm but its address. */
+static inline struct irqpath_vm *irqpath_vm_of(struct kvm *kvm)
+{
+	struct irqpath_vm *vm = irqpath_vm_lookup(kvm);
+
+	return likely(vm) ? vm : irqpath_vm_find(kvm);
+}
 
 /* hooks_irqfd.c: irqfd wakeup, fast and deferred paths, kvm_set_msi. */
 IRQPATH_FENTRY_DECL(irqpath_irqfd_wakeup_fentry);

@@ -7,6 +7,7 @@
 #ifndef _IRQPATH_REGISTRY_H
 #define _IRQPATH_REGISTRY_H
 
+#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -74,7 +75,24 @@ extern struct irqpath_vm *irqpath_unattributed;
 int irqpath_registry_init(const struct irqpath_registry_ops *ops);
 void irqpath_registry_exit(void);
 
-struct irqpath_vm *irqpath_vm_lookup(const void *key);
+/* 4096 buckets: 10 000 VMs still make chains of two or three. */
+#define IRQPATH_HASH_BITS	12
+extern struct hlist_head irqpath_hash[1 << IRQPATH_HASH_BITS];
+
+/*
+ * The record of key, NULL if none; inline, as every hook starts with it.
+ * Caller holds rcu_read_lock or runs with preemption disabled.
+ */
+static inline struct irqpath_vm *irqpath_vm_lookup(const void *key)
+{
+	struct irqpath_vm *vm;
+
+	hash_for_each_possible_rcu(irqpath_hash, vm, hnode, (unsigned long)key)
+		if (vm->key == key)
+			return vm;
+	return NULL;
+}
+
 struct irqpath_vm *irqpath_vm_create(const void *key, pid_t pid,
 				     const char *comm);
 struct irqpath_vm *irqpath_vm_get(const void *key, pid_t pid);

@@ -65,6 +65,8 @@ kvm_irqpath_hits() {
 		eval "PERVM_$k=\"\$vals\""
 		echo "$k=$(echo $vals | tr ' ' '\n' | awk '{ s += $1 } END { print s + 0 }')"
 	done
+	# every hook that ran, for the log: what an event cost in hook calls
+	log "kvm_irqpath hook hits: $(awk '$4 > 0 { printf "%s=%s ", $1, $4 }' $D/probes)" >&2
 }
 kvm_irqpath_stop() { tracer_unload; }
 
