@@ -17,12 +17,6 @@
 
 DEFINE_PER_CPU(struct irqpath_msi_ctx, irqpath_msi_ctx);
 
-/* The IRTE update running on this CPU, for the tracepoint inside it. */
-struct irqpath_irte_ctx {
-	struct irqpath_vm *vm;
-	int irq;
-};
-
 static DEFINE_PER_CPU(struct irqpath_irte_ctx, irqpath_irte_ctx);
 
 /* vfio_msihandler(irq, trigger): hard IRQ, interrupts off. */
@@ -128,8 +122,17 @@ IRQPATH_FENTRY(irqpath_irte_update_fentry)
 	for (i = 0; i < ARRAY_SIZE(args); i++)
 		args[i] = irqpath_arg(fregs, i);
 	rcu_read_lock();
-	ctx->vm = irqpath_irte_vm(args, &ctx->irq);
+	irqpath_irte_ctx_begin(ctx, current, args);
 	rcu_read_unlock();
+}
+
+/* kvm's VM is going: no CPU's context may keep its record. */
+void irqpath_irte_forget(struct kvm *kvm)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		irqpath_irte_ctx_forget(per_cpu_ptr(&irqpath_irte_ctx, cpu), kvm);
 }
 
 void irqpath_irte_tp(void *data, unsigned int host_irq, unsigned int vcpu_id,
@@ -137,14 +140,12 @@ void irqpath_irte_tp(void *data, unsigned int host_irq, unsigned int vcpu_id,
 		     bool set)
 {
 	struct irqpath_irte_ctx *ctx = this_cpu_ptr(&irqpath_irte_ctx);
-	struct irqpath_vm *vm = irqpath_unattributed;
+	struct irqpath_vm *vm;
 
 	irqpath_hit(data);
-	if (ctx->vm && ctx->irq == (int)host_irq)
-		vm = ctx->vm;
+	vm = irqpath_irte_ctx_take(ctx, current, host_irq) ?: irqpath_unattributed;
 	irqpath_inc(vm, set ? IRQPATH_IRTE_POSTED : IRQPATH_IRTE_REMAPPED);
 	irqpath_producer_irte(vm, host_irq, set);
-	ctx->vm = NULL;
 }
 
 /* pi_wakeup_handler(): PIW, a posted interrupt for a blocked vCPU. */

@@ -23,6 +23,7 @@ int irqpath_vm_init_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if ((int)regs_return_value(regs) == 0) {
 		/* The address may be a destroyed VM's we never saw go. */
 		irqpath_irqfd_forget(kvm);
+		irqpath_irte_forget(kvm);
 		irqpath_vm_create(kvm, current->tgid, current->comm);
 	}
 	return 0;
@@ -33,6 +34,7 @@ IRQPATH_FENTRY(irqpath_vm_destroy_fentry)
 	struct kvm *kvm = (struct kvm *)irqpath_arg(fregs, 0);
 
 	irqpath_irqfd_forget(kvm);
+	irqpath_irte_forget(kvm);
 	irqpath_vm_retire(kvm);
 }
 

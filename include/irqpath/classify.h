@@ -92,6 +92,50 @@ static inline void irqpath_wakeup_forget(struct irqpath_wakeup *w,
 }
 
 struct irqpath_vm *irqpath_irte_vm(const unsigned long *args, int *host_irq);
+
+/*
+ * The IRTE update a CPU runs, for the kvm_pi_irte_update tracepoint inside
+ * it. The update runs under SRCU: its VMM thread can be preempted and move
+ * to another CPU in between. So the tracepoint takes the context only if
+ * its own task left it, and a context left behind is cleared when its VM
+ * goes (irqpath_irte_forget()): vm never outlives its record.
+ */
+struct irqpath_irte_ctx {
+	struct irqpath_vm *vm;
+	const void *task;
+	int irq;
+};
+
+static inline void irqpath_irte_ctx_begin(struct irqpath_irte_ctx *ctx,
+					  const void *task,
+					  const unsigned long *args)
+{
+	ctx->task = task;
+	WRITE_ONCE(ctx->vm, irqpath_irte_vm(args, &ctx->irq));
+}
+
+/* The tracepoint of task's update of irq: its VM, or NULL if unknown. */
+static inline struct irqpath_vm *
+irqpath_irte_ctx_take(struct irqpath_irte_ctx *ctx, const void *task, int irq)
+{
+	struct irqpath_vm *vm = READ_ONCE(ctx->vm);
+
+	if (!vm || ctx->task != task || ctx->irq != irq)
+		return NULL;
+	WRITE_ONCE(ctx->vm, NULL);
+	return vm;
+}
+
+/* The VM of key is going. */
+static inline void irqpath_irte_ctx_forget(struct irqpath_irte_ctx *ctx,
+					   const void *key)
+{
+	struct irqpath_vm *vm = READ_ONCE(ctx->vm);
+
+	if (vm && vm->key == key)
+		cmpxchg(&ctx->vm, vm, NULL);
+}
+
 struct irqpath_vm *irqpath_vfio_classify(const void *trigger,
 					 struct irqpath_vm *irqfd_vm,
 					 enum irqpath_counter *path,

@@ -49,6 +49,7 @@ IRQPATH_FENTRY_DECL(irqpath_producer_unreg_fentry);
 IRQPATH_FENTRY_DECL(irqpath_bypass_add_fentry);
 IRQPATH_FENTRY_DECL(irqpath_bypass_del_fentry);
 IRQPATH_FENTRY_DECL(irqpath_irte_update_fentry);
+void irqpath_irte_forget(struct kvm *kvm);
 void irqpath_irte_tp(void *data, unsigned int host_irq, unsigned int vcpu_id,
 		     unsigned int gsi, unsigned int gvec, u64 pi_desc_addr,
 		     bool set);

@@ -90,6 +90,37 @@ static void irte_case_desc(const struct irte_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(irte, irte_cases, irte_case_desc);
 
+/* An IRTE update of VM A's host IRQ 25 by task 1, then what may follow. */
+enum irte_step {
+	I_END,
+	I_TAKE,		/* task 1's tracepoint for IRQ 25 */
+	I_TAKE_TASK2,	/* another task's, on the same CPU */
+	I_TAKE_IRQ26,	/* task 1's, for another IRQ */
+	I_FORGET_A,	/* VM A is destroyed */
+	I_FORGET_B,
+};
+
+struct irte_ctx_case {
+	const char *name;
+	enum irte_step steps[4];
+	bool got_a[4];	/* which steps take VM A (the others take none) */
+};
+
+static const struct irte_ctx_case irte_ctx_cases[] = {
+	{ "own_update", { I_TAKE, I_TAKE }, { true, false } },
+	{ "other_task_leaves_it", { I_TAKE_TASK2, I_TAKE }, { false, true } },
+	{ "other_irq", { I_TAKE_IRQ26, I_TAKE }, { false, true } },
+	{ "vm_forgotten", { I_FORGET_A, I_TAKE } },
+	{ "other_vm_forgotten", { I_FORGET_B, I_TAKE }, { false, true } },
+};
+
+static void irte_ctx_case_desc(const struct irte_ctx_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(irte_ctx, irte_ctx_cases, irte_ctx_case_desc);
+
 static int classify_init(struct kunit *test)
 {
 	int ret = irqpath_registry_init(&classify_ops);
@@ -208,6 +239,48 @@ static void irte_update_args(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, irq, c->host_irq);
 }
 
+/*
+ * The tracepoint inside an IRTE update takes the VM only from its own
+ * task's update of its IRQ, once; a destroyed VM is never handed out.
+ */
+static void irte_ctx_take(struct kunit *test)
+{
+	const struct irte_ctx_case *c = test->param_value;
+	const unsigned long args[3] = { (unsigned long)&kvm_a, 25, 24 };
+	static char task1, task2;
+	struct irqpath_irte_ctx ctx = {};
+	struct irqpath_vm *a, *got;
+	unsigned int i;
+
+	rcu_read_lock();
+	a = irqpath_vm_lookup(&kvm_a);
+	irqpath_irte_ctx_begin(&ctx, &task1, args);
+	for (i = 0; c->steps[i] != I_END; i++) {
+		got = NULL;
+		switch (c->steps[i]) {
+		case I_TAKE:
+			got = irqpath_irte_ctx_take(&ctx, &task1, 25);
+			break;
+		case I_TAKE_TASK2:
+			got = irqpath_irte_ctx_take(&ctx, &task2, 25);
+			break;
+		case I_TAKE_IRQ26:
+			got = irqpath_irte_ctx_take(&ctx, &task1, 26);
+			break;
+		case I_FORGET_A:
+			irqpath_irte_ctx_forget(&ctx, &kvm_a);
+			break;
+		case I_FORGET_B:
+			irqpath_irte_ctx_forget(&ctx, &kvm_b);
+			break;
+		case I_END:
+			break;
+		}
+		KUNIT_EXPECT_PTR_EQ(test, got, c->got_a[i] ? a : NULL);
+	}
+	rcu_read_unlock();
+}
+
 /* An irqfd named by the nested wakeup wins: handled in the kernel. */
 static void vfio_irqfd(struct kunit *test)
 {
@@ -271,6 +344,7 @@ static void vfio_unknown_eventfd(struct kunit *test)
 static struct kunit_case irqpath_classify_cases[] = {
 	KUNIT_CASE_PARAM(wakeup_outcome, wake_gen_params),
 	KUNIT_CASE_PARAM(irte_update_args, irte_gen_params),
+	KUNIT_CASE_PARAM(irte_ctx_take, irte_ctx_gen_params),
 	KUNIT_CASE(vfio_irqfd),
 	KUNIT_CASE(vfio_userspace_one_vm),
 	KUNIT_CASE(vfio_userspace_two_vms),
