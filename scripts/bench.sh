@@ -8,7 +8,8 @@
 # and each tracer counted every write exactly once; never a performance goal.
 # env: BENCH_SCALE (short, the default: 1 rep of 1 s, for make check; or full),
 #      BENCH_REPS (full: 5), BENCH_SECS (full: 3), BENCH_VMS (4), BENCH_GSIS (4),
-#      BENCH_CONFIGS (comma-separated, default none,kvm_irqpath,bpftrace,tracefs,floor),
+#      BENCH_CONFIGS (comma-separated, default none,kvm_irqpath,bpftrace,tracefs,
+#      tracefs_count,floor),
 #      BENCH_LOADS (comma-separated, default irqfd,edu),
 #      KERNELS (default "6.1 6.12"), QEMU_TIMEOUT (default from the run count),
 #      BENCH_BUILD_ROOT (default $BUILD_ROOT/bench or build/bench: own build dirs, so
@@ -22,7 +23,7 @@ case $scale in
     full)  reps=${BENCH_REPS:-5} secs=${BENCH_SECS:-3} ;;
     *) echo "bench: BENCH_SCALE=short|full" >&2; exit 2 ;;
 esac
-configs=${BENCH_CONFIGS:-none,kvm_irqpath,bpftrace,tracefs,floor}
+configs=${BENCH_CONFIGS:-none,kvm_irqpath,bpftrace,tracefs,tracefs_count,floor}
 loads=${BENCH_LOADS:-irqfd,edu}
 nconf=$(echo "$configs" | tr , '\n' | wc -l)
 nload=$(echo "$loads" | tr , '\n' | wc -l)
@@ -64,11 +65,11 @@ table() {
         base = med["none"]
         add_bt = (base && med["bpftrace"]) ? 1e9 / med["bpftrace"] - 1e9 / base : 0
         add_fl = (base && med["floor"]) ? 1e9 / med["floor"] - 1e9 / base : 0
-        printf "%-12s %11s %9s %9s %8s %8s  %s\n", "config", "events/s", "%untraced",
+        printf "%-14s %11s %9s %9s %8s %8s  %s\n", "config", "events/s", "%untraced",
                "ns/event", "/bpftrace", "/floor", "hits per event"
         for (i = 1; i <= nc; i++) {
             c = cs[i]
-            if (rates[c] == "") { printf "%-12s %11s\n", c, "(no run)"; continue }
+            if (rates[c] == "") { printf "%-14s %11s\n", c, "(no run)"; continue }
             r = med[c]
             pct = base ? sprintf("%.1f%%", 100 * r / base) : "-"
             add = (base && r) ? 1e9 / r - 1e9 / base : 0
@@ -80,7 +81,7 @@ table() {
             for (j = 1; j <= nf; j++)
                 hp = hp sprintf("%s%s=%s", j > 1 ? " " : "", f[j], hpe(h[c, f[j]], w[c]))
             if (c == "none") { ns = "-"; vb = "-"; vf = "-"; hp = "-" }
-            printf "%-12s %11.0f %9s %9s %8s %8s  %s\n", c, r, pct, ns, vb, vf, hp
+            printf "%-14s %11.0f %9s %9s %8s %8s  %s\n", c, r, pct, ns, vb, vf, hp
         }
     }' "$1"
 }

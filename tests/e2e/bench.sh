@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`, guest side (irqpath.mode=bench): interrupt throughput with no
-# tracer, kvm_irqpath, bpftrace, tracefs kprobe events and the bare-kprobe
+# tracer, kvm_irqpath, bpftrace, tracefs kprobe events (recording, or counting
+# only: a filter rejects every record) and the bare-kprobe
 # floor (tests/modules/irqpath_floor.c), interleaved in one boot; each
 # repetition starts one configuration later. Two workloads, one after the
 # other: irqfd (irqbench: eventfd writes) and edu (edufire: VFIO MSIs of
@@ -18,7 +19,7 @@ REPS=5
 SECS=3
 VMS=4
 GSIS=4
-CONFIGS="none kvm_irqpath bpftrace tracefs floor"
+CONFIGS="none kvm_irqpath bpftrace tracefs tracefs_count floor"
 LOADS="irqfd edu"
 EDU_CHUNK=100
 for w in $(cat /proc/cmdline); do
@@ -116,12 +117,14 @@ bpftrace_hits() {
 }
 bpftrace_stop() { wait_for 100 kp_none; }
 
-tracefs_start() {
+tracefs_events() {
 	echo 0 >$T/tracing_on && echo >$T/trace &&
 	echo 'p:bench_irqfd_wakeup kvm:irqfd_wakeup' >>$T/kprobe_events &&
 	echo 'p:bench_kvm_arch_set_irq_inatomic kvm:kvm_arch_set_irq_inatomic' >>$T/kprobe_events &&
-	echo 'p:bench_svm_complete_interrupt_delivery kvm_amd:svm_complete_interrupt_delivery' >>$T/kprobe_events &&
-	echo 1 >$T/events/kprobes/enable && echo 1 >$T/tracing_on
+	echo 'p:bench_svm_complete_interrupt_delivery kvm_amd:svm_complete_interrupt_delivery' >>$T/kprobe_events
+}
+tracefs_start() {
+	tracefs_events && echo 1 >$T/events/kprobes/enable && echo 1 >$T/tracing_on
 }
 # kprobe_profile: "<event> <handler runs> <missed>": a miss is no hit.
 tracefs_hits() {
@@ -134,6 +137,23 @@ tracefs_stop() {
 	for f in $FNS; do echo "-:bench_$f" >>$T/kprobe_events; done
 	echo >$T/trace
 	kp_none
+}
+
+# tracefs_count: the same events behind a filter no record passes: each hit
+# still runs the kprobe and the filter, but nothing stays in the ring buffer.
+tracefs_count_start() {
+	tracefs_events || return 1
+	for f in $FNS; do
+		echo 'common_pid < 0' >$T/events/kprobes/bench_$f/filter || return 1
+	done
+	echo 1 >$T/events/kprobes/enable && echo 1 >$T/tracing_on
+}
+tracefs_count_hits() { tracefs_hits; }
+ring_records() { grep -c '^[^#]' $T/trace; }
+tracefs_count_stop() {
+	check "tracefs_count: the filter kept the ring buffer empty" \
+		eval '[ "$(ring_records)" = 0 ]'
+	tracefs_stop
 }
 
 floor_start() { insmod $FLOOR; }
