@@ -49,7 +49,7 @@ void irqpath_irqfd_forget(struct kvm *kvm)
 }
 
 /* irqfd_wakeup(wait, mode, sync, key): the eventfd's lock held, irqs off. */
-IRQPATH_FENTRY(irqpath_irqfd_wakeup_fentry)
+IRQPATH_FENTRY_DIRECT(irqpath_irqfd_wakeup_fentry, IRQPATH_P_IRQFD_WAKEUP)
 {
 	struct kvm_kernel_irqfd *irqfd;
 	struct irqpath_msi_ctx *msi;
@@ -90,7 +90,7 @@ IRQPATH_FENTRY(irqpath_irqfd_defer_fentry)
 }
 
 /* irqfd_inject(work): the deferred path, in a kworker. */
-IRQPATH_FENTRY(irqpath_irqfd_inject_fentry)
+IRQPATH_FENTRY_DIRECT(irqpath_irqfd_inject_fentry, IRQPATH_P_IRQFD_INJECT)
 {
 	struct kvm_kernel_irqfd *irqfd;
 	struct irqpath_vm *vm;
@@ -103,7 +103,7 @@ IRQPATH_FENTRY(irqpath_irqfd_inject_fentry)
 }
 
 /* kvm_set_msi(e, kvm, ...): KVM_SIGNAL_MSI and deferred MSI routes. */
-IRQPATH_FENTRY(irqpath_set_msi_fentry)
+IRQPATH_FENTRY_DIRECT(irqpath_set_msi_fentry, IRQPATH_P_KVM_SET_MSI)
 {
 	struct kvm *kvm = (struct kvm *)irqpath_arg(fregs, 1);
 

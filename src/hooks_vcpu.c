@@ -23,7 +23,7 @@ static void irqpath_count_delivery(struct kvm_vcpu *vcpu)
  * kvm_lapic, which is private to arch/x86/kvm: without it the delivery is
  * counted, but as unattributed. 5.15's form takes the vcpu.
  */
-IRQPATH_FENTRY(irqpath_vmx_deliver_fentry)
+IRQPATH_FENTRY_DIRECT(irqpath_vmx_deliver_fentry, IRQPATH_P_VMX_DELIVER)
 {
 	if (p->sym_idx == 1) {
 		irqpath_count_delivery((struct kvm_vcpu *)irqpath_arg(fregs, 0));
@@ -34,7 +34,7 @@ IRQPATH_FENTRY(irqpath_vmx_deliver_fentry)
 }
 
 /* svm_complete_interrupt_delivery(vcpu, ...) / svm_deliver_avic_intr(vcpu, ...) */
-IRQPATH_FENTRY(irqpath_svm_deliver_fentry)
+IRQPATH_FENTRY_DIRECT(irqpath_svm_deliver_fentry, IRQPATH_P_SVM_DELIVER)
 {
 	irqpath_count_delivery((struct kvm_vcpu *)irqpath_arg(fregs, 0));
 }

@@ -2,7 +2,8 @@
 /*
  * Every hook of kvm_irqpath: the order here is the order of `probes`.
  * Symbols are tried in order; the first one this kernel has is used.
- * Entry hooks are ftrace callbacks (.fentry). Return probes (kretprobes)
+ * Entry hooks are ftrace callbacks (.fentry), the hottest also direct
+ * calls (.direct: see IRQPATH_FENTRY_DIRECT). Return probes (kretprobes)
  * cost about three entry hooks, so they are kept off the irqfd path and to
  * the places where the outcome can't be read any other way.
  */
@@ -10,75 +11,87 @@
 
 #define SYMBOLS(...)	((const char *const []){ __VA_ARGS__, NULL })
 
-struct irqpath_probe irqpath_probes[] = {
-	{	/* ret 0: the VM exists; kvm_create_vm itself is inlined */
+struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
+	[IRQPATH_P_VM_INIT] = {
+		/* ret 0: the VM exists; kvm_create_vm itself is inlined */
 		.name = "vm_init", .module = "kvm",
 		.symbols = SYMBOLS("kvm_arch_init_vm"),
 		.entry = irqpath_vm_init_entry, .ret = irqpath_vm_init_ret,
 		.data_size = sizeof(struct kvm *),
-	}, {
+	}, [IRQPATH_P_VM_DESTROY] = {
 		.name = "vm_destroy", .module = "kvm",
 		.symbols = SYMBOLS("kvm_arch_destroy_vm"),
 		.fentry = irqpath_vm_destroy_fentry,
-	}, {
+	}, [IRQPATH_P_IRQFD_WAKEUP] = {
 		.name = "irqfd_wakeup", .module = "kvm",
 		.symbols = SYMBOLS("irqfd_wakeup"),
 		.fentry = irqpath_irqfd_wakeup_fentry,
-	}, {	/* irqfd_wakeup queueing irqfd_inject: deferred */
+		.direct = irqpath_irqfd_wakeup_fentry_stub,
+	}, [IRQPATH_P_IRQFD_DEFER] = {
+		/* irqfd_wakeup queueing irqfd_inject: deferred */
 		.name = "irqfd_defer",
 		.symbols = SYMBOLS("queue_work_on"),
 		.fentry = irqpath_irqfd_defer_fentry,
-	}, {
+	}, [IRQPATH_P_IRQFD_INJECT] = {
 		.name = "irqfd_inject", .module = "kvm",
 		.symbols = SYMBOLS("irqfd_inject"),
 		.fentry = irqpath_irqfd_inject_fentry,
-	}, {
+		.direct = irqpath_irqfd_inject_fentry_stub,
+	}, [IRQPATH_P_KVM_SET_MSI] = {
 		.name = "kvm_set_msi", .module = "kvm",
 		.symbols = SYMBOLS("kvm_set_msi"),
 		.fentry = irqpath_set_msi_fentry,
-	}, {	/* 5.15 has only the posted-interrupt form */
+		.direct = irqpath_set_msi_fentry_stub,
+	}, [IRQPATH_P_VMX_DELIVER] = {
+		/* 5.15 has only the posted-interrupt form */
 		.name = "vmx_deliver", .module = "kvm_intel",
 		.symbols = SYMBOLS("vmx_deliver_interrupt",
 				   "vmx_deliver_posted_interrupt"),
 		.fentry = irqpath_vmx_deliver_fentry,
-	}, {	/* every candidate takes the vcpu first */
+		.direct = irqpath_vmx_deliver_fentry_stub,
+	}, [IRQPATH_P_SVM_DELIVER] = {
+		/* every candidate takes the vcpu first */
 		.name = "svm_deliver", .module = "kvm_amd",
 		.symbols = SYMBOLS("svm_complete_interrupt_delivery",
 				   "svm_deliver_avic_intr"),
 		.fentry = irqpath_svm_deliver_fentry,
-	}, {	/* userspace or irqfd: decided once the eventfd was signalled */
+		.direct = irqpath_svm_deliver_fentry_stub,
+	}, [IRQPATH_P_VFIO_MSI] = {
+		/* userspace or irqfd: decided once the eventfd was signalled */
 		.name = "vfio_msi", .module = "vfio_pci_core",
 		.symbols = SYMBOLS("vfio_msihandler"),
 		.entry = irqpath_vfio_msi_entry, .ret = irqpath_vfio_msi_ret,
-	}, {	/* who registered which eventfd, for MSIs no irqfd takes */
+	}, [IRQPATH_P_PRODUCER_REG] = {
+		/* who registered which eventfd, for MSIs no irqfd takes */
 		.name = "producer_reg", .module = "irqbypass",
 		.symbols = SYMBOLS("irq_bypass_register_producer"),
 		.fentry = irqpath_producer_reg_fentry,
-	}, {
+	}, [IRQPATH_P_PRODUCER_UNREG] = {
 		.name = "producer_unreg", .module = "irqbypass",
 		.symbols = SYMBOLS("irq_bypass_unregister_producer"),
 		.fentry = irqpath_producer_unreg_fentry,
-	}, {
+	}, [IRQPATH_P_BYPASS_ADD] = {
 		.name = "bypass_add", .module = "kvm",
 		.symbols = SYMBOLS("kvm_arch_irq_bypass_add_producer"),
 		.fentry = irqpath_bypass_add_fentry,
-	}, {
+	}, [IRQPATH_P_BYPASS_DEL] = {
 		.name = "bypass_del", .module = "kvm",
 		.symbols = SYMBOLS("kvm_arch_irq_bypass_del_producer"),
 		.fentry = irqpath_bypass_del_fentry,
-	}, {
+	}, [IRQPATH_P_IRTE_UPDATE_VMX] = {
 		.name = "irte_update_vmx", .module = "kvm_intel",
 		.symbols = SYMBOLS("vmx_pi_update_irte"),
 		.fentry = irqpath_irte_update_fentry,
-	}, {
+	}, [IRQPATH_P_IRTE_UPDATE_SVM] = {
 		.name = "irte_update_svm", .module = "kvm_amd",
 		.symbols = SYMBOLS("avic_pi_update_irte"),
 		.fentry = irqpath_irte_update_fentry,
-	}, {	/* fires only when an IRTE really changes */
+	}, [IRQPATH_P_IRTE_CHANGED] = {
+		/* fires only when an IRTE really changes */
 		.name = "irte_changed", .module = "kvm",
 		.symbols = SYMBOLS("kvm_pi_irte_update"),
 		.tp_func = irqpath_irte_tp,
-	}, {
+	}, [IRQPATH_P_PI_WAKEUP] = {
 		.name = "pi_wakeup", .module = "kvm_intel",
 		.symbols = SYMBOLS("pi_wakeup_handler"),
 		.fentry = irqpath_pi_wakeup_fentry,

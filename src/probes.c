@@ -8,7 +8,10 @@
  * Entry hooks are ftrace callbacks of their own ftrace_ops: ftrace then
  * calls each through a trampoline of its own, without the kprobe layer's
  * full register save and lookup (an entry kprobe rides ftrace anyway).
- * Return hooks are kretprobes, tracepoints are tracepoint probes.
+ * The hottest ones, in KVM, are called straight from the call site when
+ * no one else (a BPF trampoline) holds its direct call: see
+ * IRQPATH_FENTRY_DIRECT. Return hooks are kretprobes, tracepoints are
+ * tracepoint probes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +24,45 @@
 #include "irqpath/registry.h"
 
 static DEFINE_MUTEX(irqpath_probe_mutex);
+
+static bool direct = true;
+module_param(direct, bool, 0444);
+MODULE_PARM_DESC(direct, "Attach the hottest entry hooks as ftrace direct calls where free (default on)");
+
+#if defined(CONFIG_X86_64) && defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS)
+/* The direct-call stubs (IRQPATH_FENTRY_DIRECT) build this frame in asm. */
+static_assert(sizeof(struct pt_regs) == 168);
+static_assert(offsetof(struct pt_regs, r9) == 64);
+static_assert(offsetof(struct pt_regs, r8) == 72);
+static_assert(offsetof(struct pt_regs, cx) == 88);
+static_assert(offsetof(struct pt_regs, dx) == 96);
+static_assert(offsetof(struct pt_regs, si) == 104);
+static_assert(offsetof(struct pt_regs, di) == 112);
+#endif
+
+/* Up to 6.4 the ftrace_ops form of the API had _multi in its names. */
+static int irqpath_direct_register(struct ftrace_ops *ops, void (*stub)(void))
+{
+#if !defined(CONFIG_X86_64) || !defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS)
+	return -ENODEV;
+#elif defined(IRQPATH_FTRACE_DIRECT_MULTI)
+	return register_ftrace_direct_multi(ops, (unsigned long)stub);
+#else
+	return register_ftrace_direct(ops, (unsigned long)stub);
+#endif
+}
+
+static void irqpath_direct_unregister(struct ftrace_ops *ops,
+				      void (*stub)(void))
+{
+#if !defined(CONFIG_X86_64) || !defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS)
+	WARN_ON_ONCE(1);	/* never registered */
+#elif defined(IRQPATH_FTRACE_DIRECT_MULTI)
+	unregister_ftrace_direct_multi(ops, (unsigned long)stub);
+#else
+	unregister_ftrace_direct(ops, (unsigned long)stub, false);
+#endif
+}
 
 static const char *const irqpath_state_names[] = {
 	[IRQPATH_PROBE_MISSING]		= "missing",
@@ -39,6 +81,18 @@ const char *irqpath_probe_symbol(const struct irqpath_probe *p)
 	if (p->state == IRQPATH_PROBE_MISSING)
 		return "-";
 	return p->symbols[p->sym_idx];
+}
+
+/* How an attached probe is hooked in, "-" if it is not. */
+const char *irqpath_probe_via(const struct irqpath_probe *p)
+{
+	if (READ_ONCE(p->state) != IRQPATH_PROBE_ATTACHED)
+		return "-";
+	if (p->tp_func)
+		return "tracepoint";
+	if (p->ret)
+		return "kretprobe";
+	return READ_ONCE(p->is_direct) ? "direct" : "ftrace";
 }
 
 u64 irqpath_probe_hits(const struct irqpath_probe *p)
@@ -82,12 +136,11 @@ void irqpath_probes_reset(void)
  * The filter names the function alone: ftrace matches it in every loaded
  * module, and none of our symbols has a namesake elsewhere.
  */
-static int irqpath_register_fentry(struct irqpath_probe *p, const char *sym)
+static int irqpath_set_filter(struct irqpath_probe *p, const char *sym)
 {
 	int ret;
 
 	memset(&p->ops, 0, sizeof(p->ops));
-	p->ops.func = p->fentry;
 	strscpy(p->target, sym, sizeof(p->target));
 	ret = ftrace_set_filter(&p->ops, p->target, strlen(p->target), 1);
 	if (ret) {
@@ -95,6 +148,38 @@ static int irqpath_register_fentry(struct irqpath_probe *p, const char *sym)
 		/* no such traceable function (yet) */
 		return ret == -EINVAL ? -ENOENT : ret;
 	}
+	return 0;
+}
+
+/*
+ * A function has one direct call at most: while a BPF trampoline holds it
+ * (-EBUSY), the hook is an ftrace callback like the others, at the cost of
+ * the ftrace trampoline. (Conversely, BPF fentry/fexit programs cannot
+ * attach to a function we hold: load with direct=0 to leave them all.)
+ */
+static int irqpath_register_fentry(struct irqpath_probe *p, const char *sym)
+{
+	int ret;
+
+	ret = irqpath_set_filter(p, sym);
+	if (ret)
+		return ret;
+	WRITE_ONCE(p->is_direct, false);
+	if (p->direct && direct) {
+		ret = irqpath_direct_register(&p->ops, p->direct);
+		if (!ret) {
+			WRITE_ONCE(p->is_direct, true);
+			return 0;
+		}
+		if (ret != -EBUSY)
+			pr_warn("direct call on %s failed: %d, using ftrace\n",
+				sym, ret);
+		ftrace_free_filter(&p->ops);
+		ret = irqpath_set_filter(p, sym);
+		if (ret)
+			return ret;
+	}
+	p->ops.func = p->fentry;
 	ret = register_ftrace_function(&p->ops);
 	if (ret)
 		ftrace_free_filter(&p->ops);
@@ -155,7 +240,10 @@ static void irqpath_detach(struct irqpath_probe *p,
 		unregister_kretprobe(&p->krp);
 		p->missed += p->krp.nmissed + p->krp.kp.nmissed;
 	} else {
-		unregister_ftrace_function(&p->ops);
+		if (p->is_direct)
+			irqpath_direct_unregister(&p->ops, p->direct);
+		else
+			unregister_ftrace_function(&p->ops);
 		ftrace_free_filter(&p->ops);
 	}
 	WRITE_ONCE(p->state, state);

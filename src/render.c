@@ -251,11 +251,15 @@ void irqpath_render_owners(struct seq_file *m, const struct irqpath_vm *vm,
 			   val->owner[IRQPATH_SLOT_OTHER]);
 }
 
-/* `probes`: "<probe> <symbol|-> <attached|missing|gone> <hits>". */
+/*
+ * `probes`: "<probe> <symbol|-> <attached|missing|gone> <hits> <via>",
+ * via one of direct, ftrace, kretprobe, tracepoint, or - when not attached.
+ */
 void irqpath_render_probe(struct seq_file *m, const char *name,
-			  const char *symbol, const char *state, u64 hits)
+			  const char *symbol, const char *state, u64 hits,
+			  const char *via)
 {
-	seq_printf(m, "%s %s %s %llu\n", name, symbol, state, hits);
+	seq_printf(m, "%s %s %s %llu %s\n", name, symbol, state, hits, via);
 }
 
 /* `reset` takes "1", with or without a newline; nothing else. */

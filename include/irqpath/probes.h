@@ -21,6 +21,28 @@
 #define irqpath_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
 #endif
 
+/* The rows of the probe table, in the order of `probes`. */
+enum irqpath_probe_id {
+	IRQPATH_P_VM_INIT,
+	IRQPATH_P_VM_DESTROY,
+	IRQPATH_P_IRQFD_WAKEUP,
+	IRQPATH_P_IRQFD_DEFER,
+	IRQPATH_P_IRQFD_INJECT,
+	IRQPATH_P_KVM_SET_MSI,
+	IRQPATH_P_VMX_DELIVER,
+	IRQPATH_P_SVM_DELIVER,
+	IRQPATH_P_VFIO_MSI,
+	IRQPATH_P_PRODUCER_REG,
+	IRQPATH_P_PRODUCER_UNREG,
+	IRQPATH_P_BYPASS_ADD,
+	IRQPATH_P_BYPASS_DEL,
+	IRQPATH_P_IRTE_UPDATE_VMX,
+	IRQPATH_P_IRTE_UPDATE_SVM,
+	IRQPATH_P_IRTE_CHANGED,
+	IRQPATH_P_PI_WAKEUP,
+	IRQPATH_NR_PROBES
+};
+
 enum irqpath_probe_state {
 	IRQPATH_PROBE_MISSING,	/* no candidate symbol is loaded */
 	IRQPATH_PROBE_ATTACHED,
@@ -32,6 +54,7 @@ struct irqpath_probe {
 	const char *module;		/* NULL for vmlinux */
 	const char *const *symbols;	/* NULL-terminated, tried in order */
 	ftrace_func_t fentry;		/* an ftrace entry hook, or ... */
+	void (*direct)(void);		/* fentry's direct-call stub, or NULL */
 	kretprobe_handler_t entry;	/* ... a return probe when ret is set */
 	kretprobe_handler_t ret;
 	size_t data_size;
@@ -40,6 +63,7 @@ struct irqpath_probe {
 	/* Below: runtime state, under irqpath_probe_mutex. */
 	enum irqpath_probe_state state;
 	int sym_idx;			/* index of the attached symbol */
+	bool is_direct;			/* attached through direct */
 	char target[MODULE_NAME_LEN + KSYM_NAME_LEN + 2];
 	struct ftrace_ops ops;
 	struct kretprobe krp;
@@ -50,7 +74,7 @@ struct irqpath_probe {
 	unsigned long missed_base;
 };
 
-extern struct irqpath_probe irqpath_probes[];
+extern struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES];
 extern const unsigned int irqpath_nr_probes;
 
 int irqpath_probes_init(void);
@@ -58,6 +82,7 @@ void irqpath_probes_exit(void);
 
 const char *irqpath_probe_state_name(enum irqpath_probe_state state);
 const char *irqpath_probe_symbol(const struct irqpath_probe *p);
+const char *irqpath_probe_via(const struct irqpath_probe *p);
 u64 irqpath_probe_hits(const struct irqpath_probe *p);
 unsigned long irqpath_probe_missed(const struct irqpath_probe *p);
 void irqpath_probes_reset(void);
@@ -87,19 +112,102 @@ static inline void irqpath_hit(struct irqpath_probe *p)
 #define IRQPATH_FENTRY(name)						\
 	static void name##_body(struct irqpath_probe *p,		\
 				struct ftrace_regs *fregs);		\
+	static __always_inline void					\
+	name##_run(struct irqpath_probe *p, struct ftrace_regs *fregs)	\
+	{								\
+		preempt_disable_notrace();				\
+		irqpath_hit(p);						\
+		name##_body(p, fregs);					\
+		preempt_enable_notrace();				\
+	}								\
 	void name(unsigned long ip, unsigned long parent_ip,		\
 		  struct ftrace_ops *op, struct ftrace_regs *fregs)	\
 	{								\
-		preempt_disable_notrace();				\
-		irqpath_hit(irqpath_fprobe(op));			\
-		name##_body(irqpath_fprobe(op), fregs);			\
-		preempt_enable_notrace();				\
+		name##_run(irqpath_fprobe(op), fregs);			\
 	}								\
 	static void name##_body(struct irqpath_probe *p,		\
 				struct ftrace_regs *fregs)
 
 #define IRQPATH_FENTRY_DECL(name)					\
 	void name(unsigned long ip, unsigned long parent_ip,		\
-		  struct ftrace_ops *op, struct ftrace_regs *fregs)
+		  struct ftrace_ops *op, struct ftrace_regs *fregs);	\
+	void name##_stub(void)
+
+#if defined(CONFIG_X86_64) && defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS)
+#include <asm/ibt.h>
+#include <asm/linkage.h>
+#include <asm/nospec-branch.h>
+
+#ifndef CALL_DEPTH_ACCOUNT	/* 6.2+ */
+#define CALL_DEPTH_ACCOUNT ""
+#endif
+
+/* Where struct pt_regs keeps the argument registers (checked in probes.c). */
+#define IRQPATH_PT_REGS_SIZE	"168"
+#define IRQPATH_PT_R9		"64"
+#define IRQPATH_PT_R8		"72"
+#define IRQPATH_PT_CX		"88"
+#define IRQPATH_PT_DX		"96"
+#define IRQPATH_PT_SI		"104"
+#define IRQPATH_PT_DI		"112"
+
+/*
+ * stub saves the argument registers where struct pt_regs has them, which
+ * is all an entry hook reads, and calls entry(frame).
+ */
+#define IRQPATH_DIRECT_STUB(stub, entry)				\
+	asm(".pushsection .text, \"ax\", @progbits\n"			\
+	    ".globl " #stub "\n"						\
+	    ".type " #stub ", @function\n"				\
+	    #stub ":\n"							\
+	    ASM_ENDBR							\
+	    "pushq %rbp\n"						\
+	    "movq %rsp, %rbp\n"						\
+	    CALL_DEPTH_ACCOUNT						\
+	    "subq $" IRQPATH_PT_REGS_SIZE ", %rsp\n"			\
+	    "movq %rdi, " IRQPATH_PT_DI "(%rsp)\n"			\
+	    "movq %rsi, " IRQPATH_PT_SI "(%rsp)\n"			\
+	    "movq %rdx, " IRQPATH_PT_DX "(%rsp)\n"			\
+	    "movq %rcx, " IRQPATH_PT_CX "(%rsp)\n"			\
+	    "movq %r8, " IRQPATH_PT_R8 "(%rsp)\n"			\
+	    "movq %r9, " IRQPATH_PT_R9 "(%rsp)\n"			\
+	    "movq %rsp, %rdi\n"						\
+	    "call " #entry "\n"						\
+	    "movq " IRQPATH_PT_DI "(%rsp), %rdi\n"			\
+	    "movq " IRQPATH_PT_SI "(%rsp), %rsi\n"			\
+	    "movq " IRQPATH_PT_DX "(%rsp), %rdx\n"			\
+	    "movq " IRQPATH_PT_CX "(%rsp), %rcx\n"			\
+	    "movq " IRQPATH_PT_R8 "(%rsp), %r8\n"			\
+	    "movq " IRQPATH_PT_R9 "(%rsp), %r9\n"			\
+	    "leave\n"							\
+	    ASM_RET							\
+	    ".size " #stub ", .-" #stub "\n"				\
+	    ".popsection\n")
+#else
+/* Never registered: irqpath_direct_register() fails without direct calls. */
+#define IRQPATH_DIRECT_STUB(stub, entry)				\
+	void stub(void)							\
+	{								\
+	}								\
+	void entry(struct ftrace_regs *fregs)
+#endif
+
+/*
+ * An entry hook that the call site of its function can also call directly,
+ * as BPF trampolines are called, through name##_stub. That spares the
+ * ftrace trampoline, which saves and restores a whole frame, on the hooks
+ * that run on every interrupt. name() stays the ftrace callback, used when
+ * the function's direct call is taken (a function has one at most).
+ */
+#define IRQPATH_FENTRY_DIRECT(name, id)					\
+	void name##_direct(struct ftrace_regs *fregs);			\
+	IRQPATH_DIRECT_STUB(name##_stub, name##_direct);		\
+	IRQPATH_FENTRY(name);						\
+	void name##_direct(struct ftrace_regs *fregs)			\
+	{								\
+		name##_run(&irqpath_probes[id], fregs);			\
+	}								\
+	static void name##_body(struct irqpath_probe *p,		\
+				struct ftrace_regs *fregs)
 
 #endif /* _IRQPATH_PROBES_H */

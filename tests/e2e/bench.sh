@@ -19,7 +19,7 @@ REPS=5
 SECS=3
 VMS=4
 GSIS=4
-CONFIGS="none kvm_irqpath bpftrace tracefs tracefs_count floor"
+CONFIGS="none kvm_irqpath irqpath_ftrace bpftrace tracefs tracefs_count floor"
 LOADS="irqfd edu"
 EDU_CHUNK=100
 for w in $(cat /proc/cmdline); do
@@ -70,6 +70,11 @@ kvm_irqpath_hits() {
 	log "kvm_irqpath hook hits: $(awk '$4 > 0 { printf "%s=%s ", $1, $4 }' $D/probes)" >&2
 }
 kvm_irqpath_stop() { tracer_unload; }
+# irqpath_ftrace: kvm_irqpath with direct=0, every entry hook an ftrace
+# callback, as when BPF trampolines hold the direct calls.
+irqpath_ftrace_start() { insmod $TRACER direct=0 && wait_for 100 test -e $D/probes; }
+irqpath_ftrace_hits() { kvm_irqpath_hits; }
+irqpath_ftrace_stop() { tracer_unload; }
 
 # chroot execs env execs bpftrace: $! is bpftrace itself. A background job
 # of a script ignores SIGINT, so bpftrace is stopped with SIGTERM (it prints

@@ -11,6 +11,46 @@ t_probes_attached() {
 	for p in vmx_deliver irte_update_vmx pi_wakeup; do
 		check "probe $p missing on AMD" eq "$p" "$(probe_state $p)" missing
 	done
+	# the hooks on every interrupt are direct calls; the rest as designed
+	check "probes: how each is hooked" eq via \
+		"$(awk '{ printf "%s=%s ", $1, $5 }' "$D/probes")" \
+		"vm_init=kretprobe vm_destroy=ftrace irqfd_wakeup=direct irqfd_defer=ftrace \
+irqfd_inject=direct kvm_set_msi=direct vmx_deliver=- svm_deliver=direct vfio_msi=kretprobe \
+producer_reg=ftrace producer_unreg=ftrace bypass_add=ftrace bypass_del=ftrace \
+irte_update_vmx=- irte_update_svm=ftrace irte_changed=tracepoint pi_wakeup=- "
+}
+
+# fire <n> on a fresh MSI-routed irqfd VM: its wakeups, fast, deliveries.
+fire_counts() {
+	vm_start 3 -r msi -g 24 || { echo "vmfire did not start"; return; }
+	wait_vm "$(vm_pid 3)"
+	A=$(vm_dir_of "$(vm_pid 3)")
+	vm_cmd 3 "fire $1"
+	echo "$(stat "$A" irqfd_wakeups) $(stat "$A" irqfd_fast) $(stat "$A" vcpu_deliveries)"
+	vm_stop 3
+}
+
+# A function has one direct call at most. While another holds irqfd_wakeup's
+# (a BPF fentry program would; irqpath_hold_direct here), that hook is an
+# ftrace callback and counts the same; direct=0 makes every hook one.
+t_direct_fallback() {
+	# the other way round: ours held, another direct caller (BPF) is refused
+	check "held: another direct caller refused" eval '! insmod /testmod/irqpath_hold_direct.ko 2>/dev/null'
+	tracer_unload
+	check "hold: holder of irqfd_wakeup loads" insmod /testmod/irqpath_hold_direct.ko
+	check "hold: tracer loads" tracer_load
+	check "hold: irqfd_wakeup via ftrace" eq via "$(probe_via irqfd_wakeup)" ftrace
+	check "hold: svm_deliver still direct" eq via "$(probe_via svm_deliver)" direct
+	check "hold: 500 writes counted exactly" eq counts "$(fire_counts 500)" "500 500 500"
+	tracer_unload
+	check "hold: holder unloads" rmmod irqpath_hold_direct
+	check "direct=0: tracer loads" eval 'insmod $TRACER direct=0 && wait_for 100 test -e $D/probes'
+	check "direct=0: no direct hook" eq via "$(awk '$5 == "direct" { print $1 }' "$D/probes")" ""
+	check "direct=0: irqfd_wakeup via ftrace" eq via "$(probe_via irqfd_wakeup)" ftrace
+	check "direct=0: 300 writes counted exactly" eq counts "$(fire_counts 300)" "300 300 300"
+	tracer_unload
+	check "tracer loads again (direct)" tracer_load
+	check "direct: irqfd_wakeup direct again" eq via "$(probe_via irqfd_wakeup)" direct
 }
 
 # N writes on an MSI-routed irqfd of VM A: N wakeups, N fast, N deliveries

@@ -45,6 +45,7 @@ stat() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/stats"; }
 unattr() { awk -v k="$1" '$1 == k { print $2 }' "$D/unattributed"; }
 probe_state() { awk -v p="$1" '$1 == p { print $3 }' "$D/probes"; }
 probe_hits() { awk -v p="$1" '$1 == p { print $4 }' "$D/probes"; }
+probe_via() { awk -v p="$1" '$1 == p { print $5 }' "$D/probes"; }
 info() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/info"; }
 gsi_row() { awk -v g="$2" '$1 == g' "$D/vms/$1/gsi"; }
 

@@ -204,7 +204,8 @@ kind == "memory" {
 	next
 }
 kind == "probes" {
-	if ($0 !~ /^[a-z_]+ [^ ]+ (attached|missing|gone) [0-9]+$/) bad("not a probe line")
+	if ($0 !~ /^[a-z_]+ [^ ]+ (attached [0-9]+ (direct|ftrace|kretprobe|tracepoint)|(missing|gone) [0-9]+ -)$/)
+		bad("not a probe line")
 	else emit($1, $4)
 	next
 }

@@ -336,18 +336,20 @@ static void render_owner_rows(struct kunit *test)
 			   "vfio_msi_pid_other 2\n");
 }
 
-/* `probes`: "<probe> <symbol|-> <state> <hits>" per line. */
+/* `probes`: "<probe> <symbol|-> <state> <hits> <via>" per line. */
 static void render_probe_lines(struct kunit *test)
 {
 	struct seq_file *m = render_seq(test);
 
-	irqpath_render_probe(m, "irqfd_wakeup", "kvm:irqfd_wakeup", "attached", 1001);
-	irqpath_render_probe(m, "vfio_msi", "-", "missing", 0);
-	irqpath_render_probe(m, "svm_deliver", "svm_deliver_interrupt", "gone", U64_MAX);
+	irqpath_render_probe(m, "irqfd_wakeup", "irqfd_wakeup", "attached", 1001,
+			     "direct");
+	irqpath_render_probe(m, "vfio_msi", "-", "missing", 0, "-");
+	irqpath_render_probe(m, "svm_deliver", "svm_deliver_interrupt", "gone",
+			     U64_MAX, "-");
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
-			   "irqfd_wakeup kvm:irqfd_wakeup attached 1001\n"
-			   "vfio_msi - missing 0\n"
-			   "svm_deliver svm_deliver_interrupt gone 18446744073709551615\n");
+			   "irqfd_wakeup irqfd_wakeup attached 1001 direct\n"
+			   "vfio_msi - missing 0 -\n"
+			   "svm_deliver svm_deliver_interrupt gone 18446744073709551615 -\n");
 }
 
 struct reset_case {
