@@ -15,26 +15,16 @@
 #include "irqpath/classify.h"
 #include "irqpath/hooks.h"
 
-static DEFINE_PER_CPU(struct irqpath_wakeup, irqpath_wakeup);
+DEFINE_PER_CPU(struct irqpath_wakeup, irqpath_wakeup);
 
-/*
- * Settles this CPU's open wakeup as fast, from a delivery or from a point
- * with interrupts on, where no wakeup runs. Returns the wakeup's VM record
- * if that VM is kvm, which spares the caller a lookup.
- */
-struct irqpath_vm *irqpath_irqfd_settle(struct kvm *kvm)
+/* irqpath_irqfd_settle() with interrupts on: none may open a wakeup meanwhile. */
+struct irqpath_vm *irqpath_irqfd_settle_irqs_on(struct kvm *kvm)
 {
-	struct irqpath_wakeup *w = this_cpu_ptr(&irqpath_wakeup);
 	struct irqpath_vm *vm;
 	unsigned long flags;
 
-	if (likely(!READ_ONCE(w->kvm)))
-		return NULL;
-	if (irqs_disabled())
-		return irqpath_wakeup_settle(w, kvm);
-	/* A wakeup in an interrupt must not open meanwhile. */
 	local_irq_save(flags);
-	vm = irqpath_wakeup_settle(w, kvm);
+	vm = irqpath_wakeup_settle(this_cpu_ptr(&irqpath_wakeup), kvm);
 	local_irq_restore(flags);
 	return vm;
 }
@@ -86,7 +76,7 @@ IRQPATH_FENTRY(irqpath_irqfd_defer_fentry)
 	if (irqs_disabled())
 		irqpath_wakeup_defer(w, (void *)irqpath_arg(fregs, 2));
 	else
-		irqpath_irqfd_settle(NULL);
+		irqpath_irqfd_settle_irqs_on(NULL);
 }
 
 /* irqfd_inject(work): the deferred path, in a kworker. */

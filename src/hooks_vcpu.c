@@ -8,7 +8,7 @@
 
 #include "irqpath/hooks.h"
 
-static void irqpath_count_delivery(struct kvm_vcpu *vcpu)
+static __always_inline void irqpath_count_delivery(struct kvm_vcpu *vcpu)
 {
 	struct irqpath_vm *vm = irqpath_irqfd_settle(vcpu->kvm);
 

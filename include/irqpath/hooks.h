@@ -6,8 +6,11 @@
 #ifndef _IRQPATH_HOOKS_H
 #define _IRQPATH_HOOKS_H
 
+#include <linux/irqflags.h>
 #include <linux/kprobes.h>
+#include <linux/percpu.h>
 
+#include "irqpath/classify.h"
 #include "irqpath/probes.h"
 #include "irqpath/registry.h"
 
@@ -32,8 +35,26 @@ IRQPATH_FENTRY_DECL(irqpath_irqfd_wakeup_fentry);
 IRQPATH_FENTRY_DECL(irqpath_irqfd_defer_fentry);
 IRQPATH_FENTRY_DECL(irqpath_irqfd_inject_fentry);
 IRQPATH_FENTRY_DECL(irqpath_set_msi_fentry);
-struct irqpath_vm *irqpath_irqfd_settle(struct kvm *kvm);
+struct irqpath_vm *irqpath_irqfd_settle_irqs_on(struct kvm *kvm);
 void irqpath_irqfd_forget(struct kvm *kvm);
+DECLARE_PER_CPU(struct irqpath_wakeup, irqpath_wakeup);
+
+/*
+ * Settles this CPU's open wakeup as fast, from a delivery or from a point
+ * with interrupts on, where no wakeup runs. Returns the wakeup's VM record
+ * if that VM is kvm, which spares the caller a lookup. Inline: every
+ * delivery calls it.
+ */
+static __always_inline struct irqpath_vm *irqpath_irqfd_settle(struct kvm *kvm)
+{
+	struct irqpath_wakeup *w = this_cpu_ptr(&irqpath_wakeup);
+
+	if (likely(!READ_ONCE(w->kvm)))
+		return NULL;
+	if (likely(irqs_disabled()))
+		return irqpath_wakeup_settle(w, kvm);
+	return irqpath_irqfd_settle_irqs_on(kvm);
+}
 
 /* hooks_vfio.c: VFIO MSIs, IRQ bypass producers, IRTE updates, PIW. */
 struct irqpath_msi_ctx {

@@ -107,11 +107,11 @@ static inline void irqpath_hit(struct irqpath_probe *p)
  * Defines the ftrace callback name(), which counts the hit and runs the
  * body below it with preemption off, as a kprobe handler would run: ftrace
  * calls entry hooks as they come. One callback per hook, so the hot path
- * has no indirect call.
+ * has no indirect call; the body is inlined into it.
  */
 #define IRQPATH_FENTRY(name)						\
-	static void name##_body(struct irqpath_probe *p,		\
-				struct ftrace_regs *fregs);		\
+	static __always_inline void					\
+	name##_body(struct irqpath_probe *p, struct ftrace_regs *fregs);		\
 	static __always_inline void					\
 	name##_run(struct irqpath_probe *p, struct ftrace_regs *fregs)	\
 	{								\
@@ -125,8 +125,8 @@ static inline void irqpath_hit(struct irqpath_probe *p)
 	{								\
 		name##_run(irqpath_fprobe(op), fregs);			\
 	}								\
-	static void name##_body(struct irqpath_probe *p,		\
-				struct ftrace_regs *fregs)
+	static __always_inline void					\
+	name##_body(struct irqpath_probe *p, struct ftrace_regs *fregs)
 
 #define IRQPATH_FENTRY_DECL(name)					\
 	void name(unsigned long ip, unsigned long parent_ip,		\
@@ -207,7 +207,7 @@ static inline void irqpath_hit(struct irqpath_probe *p)
 	{								\
 		name##_run(&irqpath_probes[id], fregs);			\
 	}								\
-	static void name##_body(struct irqpath_probe *p,		\
-				struct ftrace_regs *fregs)
+	static __always_inline void					\
+	name##_body(struct irqpath_probe *p, struct ftrace_regs *fregs)
 
 #endif /* _IRQPATH_PROBES_H */

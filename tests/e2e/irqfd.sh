@@ -56,13 +56,21 @@ t_direct_fallback() {
 # N writes on an MSI-routed irqfd of VM A: N wakeups, N fast, N deliveries
 # on vCPU 0 and on GSI 24; VM B, alive beside it, sees nothing.
 t_msi_irqfd() {
+	check "msi: allocation tracing on" alloc_trace_on
 	vm_start 3 -r msi -g 24 && vm_start 4 -r msi -g 24 || { check "vmfire starts" false; return; }
 	wait_vm "$(vm_pid 3)" && wait_vm "$(vm_pid 4)"
+	# the control: a new VM's record and counters are allocated by us
+	set -- $(alloc_trace_off)
+	check "msi: new VMs allocate from kvm_irqpath ($1 seen)" test "$1" -gt 0 -a "$2" = 0
 	A=$(vm_dir_of "$(vm_pid 3)")
 	B=$(vm_dir_of "$(vm_pid 4)")
 	check "msi: VM A named <pid>-<n>" eq name "$A" "$(vm_pid 3)-${A#*-}"
 	mem0=$(awk '$1 == "bytes" { print $2 }' "$D/memory")
+	alloc_trace_on
 	vm_cmd 3 "fire 1000"
+	set -- $(alloc_trace_off)
+	check "msi: 1000 interrupts, no kmalloc/slab/percpu allocation by kvm_irqpath" \
+		eq "allocations, overwritten events" "$1 $2" "0 0"
 	check "msi: irqfd_wakeups = 1000" eq wakeups "$(stat "$A" irqfd_wakeups)" 1000
 	check "msi: irqfd_fast = 1000" eq fast "$(stat "$A" irqfd_fast)" 1000
 	check "msi: irqfd_deferred = 0" eq deferred "$(stat "$A" irqfd_deferred)" 0

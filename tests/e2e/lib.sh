@@ -46,6 +46,25 @@ unattr() { awk -v k="$1" '$1 == k { print $2 }' "$D/unattributed"; }
 probe_state() { awk -v p="$1" '$1 == p { print $3 }' "$D/probes"; }
 probe_hits() { awk -v p="$1" '$1 == p { print $4 }' "$D/probes"; }
 probe_via() { awk -v p="$1" '$1 == p { print $5 }' "$D/probes"; }
+
+# Allocations made from kvm_irqpath's own code while on: the kmalloc,
+# kmem_cache_alloc and alloc_percpu events print their call site with %pS,
+# "[kvm_irqpath]" for ours. alloc_trace_off prints "<ours> <lost>", lost
+# being events the ring buffer overwrote (then the count proves nothing).
+ALLOC_EVENTS="kmem/kmalloc kmem/kmem_cache_alloc percpu/percpu_alloc_percpu"
+TR=/sys/kernel/tracing
+alloc_trace_on() {
+	echo 0 >$TR/tracing_on && echo >$TR/trace || return 1
+	for e in $ALLOC_EVENTS; do echo 1 >$TR/events/$e/enable || return 1; done
+	echo 1 >$TR/tracing_on
+}
+alloc_trace_off() {
+	echo 0 >$TR/tracing_on
+	for e in $ALLOC_EVENTS; do echo 0 >$TR/events/$e/enable; done
+	echo "$(grep -c '\[kvm_irqpath\]' $TR/trace)" \
+	     "$(cat $TR/per_cpu/cpu*/stats | awk '$1 == "overrun:" { s += $2 } END { print s + 0 }')"
+	echo >$TR/trace
+}
 info() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/info"; }
 gsi_row() { awk -v g="$2" '$1 == g' "$D/vms/$1/gsi"; }
 

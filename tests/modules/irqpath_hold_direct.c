@@ -14,6 +14,8 @@
 #include <asm/linkage.h>
 #include <asm/nospec-branch.h>
 
+#include "irqpath_hold_direct.h"
+
 #ifndef CALL_DEPTH_ACCOUNT
 #define CALL_DEPTH_ACCOUNT ""
 #endif
@@ -22,16 +24,15 @@ static char *func = "irqfd_wakeup";
 module_param(func, charp, 0444);
 MODULE_PARM_DESC(func, "The function whose direct call to hold");
 
-void hold_direct_stub(void);
 asm(".pushsection .text, \"ax\", @progbits\n"
-    ".globl hold_direct_stub\n"
-    ".type hold_direct_stub, @function\n"
-    "hold_direct_stub:\n"
-    ASM_ENDBR
-    CALL_DEPTH_ACCOUNT
-    ASM_RET
-    ".size hold_direct_stub, .-hold_direct_stub\n"
-    ".popsection\n");
+	".globl hold_direct_stub\n"
+	".type hold_direct_stub, @function\n"
+	"hold_direct_stub:\n"
+	ASM_ENDBR
+	CALL_DEPTH_ACCOUNT
+	ASM_RET
+	".size hold_direct_stub, .-hold_direct_stub\n"
+	".popsection\n");
 
 static struct ftrace_ops hold_ops;
 
