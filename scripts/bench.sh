@@ -7,7 +7,7 @@
 # Ends with "bench: N passed, N failed": the checks are that every run worked, rate > 0
 # and each tracer counted every write exactly once; never a performance goal.
 # env: BENCH_SCALE (short, the default: 1 rep of 1 s, for make check; or full),
-#      BENCH_REPS (full: 5), BENCH_SECS (full: 3), BENCH_VMS (4), BENCH_GSIS (4),
+#      BENCH_REPS (full: 7), BENCH_SECS (full: 3), BENCH_VMS (4), BENCH_GSIS (4),
 #      BENCH_CONFIGS (comma-separated, default none,kvm_irqpath,irqpath_ftrace,
 #      bpftrace,tracefs,tracefs_count,floor),
 #      BENCH_LOADS (comma-separated, default irqfd,edu),
@@ -20,7 +20,7 @@ set -euo pipefail
 scale=${BENCH_SCALE:-short}
 case $scale in
     short) reps=${BENCH_REPS:-1} secs=${BENCH_SECS:-1} ;;
-    full)  reps=${BENCH_REPS:-5} secs=${BENCH_SECS:-3} ;;
+    full)  reps=${BENCH_REPS:-7} secs=${BENCH_SECS:-3} ;;
     *) echo "bench: BENCH_SCALE=short|full" >&2; exit 2 ;;
 esac
 configs=${BENCH_CONFIGS:-none,kvm_irqpath,irqpath_ftrace,bpftrace,tracefs,tracefs_count,floor}
