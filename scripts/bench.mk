@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Benchmark (issue 10, scripts/bench.sh) on 6.1 and 6.12 in QEMU: `make bench` runs
-# BENCH_REPS (5) interleaved repetitions of BENCH_SECS (3) s per configuration and
+# BENCH_REPS (7) interleaved repetitions of BENCH_SECS (3) s per configuration and
 # prints the table; `make bench-short` is the 1 x 1 s proof that check.sh runs.
 .PHONY: bench bench-short
 
