@@ -107,7 +107,7 @@ for v in ${KERNELS:-6.1 6.12}; do
         p=$(grep -cE '^[[:space:]]*ok [0-9]+' "$log" || true)
         f=$(grep -cE '^[[:space:]]*not ok' "$log" || true)
         mapfile -t -O "${#notes[@]}" notes < <(grep -E '^[[:space:]]*not ok' "$log" || true)
-        mapfile -t -O "${#notes[@]}" notes < <(grep -E '^# .*(got|hits|failed|did not|no )' "$log" | grep -v '^# bench: ' || true)
+        mapfile -t -O "${#notes[@]}" notes < <(grep -E '^# .*(got|hits|failed|did not|no )' "$log" | grep -v -e '^# bench: ' -e '^# kvm_irqpath hook hits: ' || true)
         guest_rc=$(grep -o 'IRQPATH-GUEST-DONE rc=[0-9]*' "$log" | tail -1 | cut -d= -f2 || true)
         if [ "$booted" = 0 ]; then
             f=$((f + 1)); notes+=("not ok - boot (guest crashed or hung; last 40 lines of $log:)")
