@@ -17,7 +17,7 @@
 
 DEFINE_PER_CPU(struct irqpath_wakeup, irqpath_wakeup);
 
-/* irqpath_irqfd_settle() with interrupts on: none may open a wakeup meanwhile. */
+/* Settles with interrupts on: no wakeup may open on this CPU meanwhile. */
 struct irqpath_vm *irqpath_irqfd_settle_irqs_on(struct kvm *kvm)
 {
 	struct irqpath_vm *vm;

@@ -111,7 +111,8 @@ static inline void irqpath_hit(struct irqpath_probe *p)
  */
 #define IRQPATH_FENTRY(name)						\
 	static __always_inline void					\
-	name##_body(struct irqpath_probe *p, struct ftrace_regs *fregs);		\
+	name##_body(struct irqpath_probe *p,				\
+		    struct ftrace_regs *fregs);				\
 	static __always_inline void					\
 	name##_run(struct irqpath_probe *p, struct ftrace_regs *fregs)	\
 	{								\
