@@ -171,7 +171,8 @@ static int irqpath_register_fentry(struct irqpath_probe *p, const char *sym)
 			WRITE_ONCE(p->is_direct, true);
 			return 0;
 		}
-		if (ret != -EBUSY)
+		/* -ENODEV: this kernel has no direct calls */
+		if (ret != -EBUSY && ret != -ENODEV)
 			pr_warn("direct call on %s failed: %d, using ftrace\n",
 				sym, ret);
 		ftrace_free_filter(&p->ops);
