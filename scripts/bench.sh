@@ -11,11 +11,11 @@
 #      BENCH_CONFIGS (comma-separated, default none,kvm_irqpath,irqpath_ftrace,
 #      bpftrace,tracefs,tracefs_count,floor),
 #      BENCH_LOADS (comma-separated, default irqfd,edu),
-#      KERNELS (default "6.1 6.12"), QEMU_TIMEOUT (default from the run count),
+#      KERNELS (default in lane.sh), QEMU_TIMEOUT (default from the run count),
 #      BENCH_BUILD_ROOT (default $BUILD_ROOT/bench or build/bench: own build dirs, so
 #      that running from check.sh, which holds the lock of its own, cannot deadlock)
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lane.sh"
 
 scale=${BENCH_SCALE:-short}
 case $scale in
@@ -90,39 +90,20 @@ table() {
 echo "module: $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo '?')" \
      "($(git -C "$REPO" status --porcelain -- src include Kbuild 2>/dev/null | wc -l) changed files in src include Kbuild)"
 
-pass=0 fail=0
-for v in ${KERNELS:-6.1 6.12}; do
+for v in $KERNELS; do
     echo "=== bench $v ($scale: $reps x $secs s, configs $configs)"
-    p=0 f=0 t_boot=0 notes=()
-    if ! prepare "$v"; then
-        f=1; notes+=("not ok - $FAIL_STEP (kernel $v)")
-    else
-        log=$OUT/bench.log
-        load0=$(cut -d' ' -f1-3 /proc/loadavg)
-        t=$SECONDS
-        booted=1
-        "$S/qemu-run.sh" "$KDIR" "$OUT/initrd.cpio.gz" bench "$log" || booted=0
-        t_boot=$((SECONDS - t))
+    load0=$(cut -d' ' -f1-3 /proc/loadavg)
+    lane_guest bench "$v"
+    if [ -n "$LANE_LOG" ]; then
+        log=$LANE_LOG
         echo "host load average before/after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg) (timings are noisy when it is high)"
-        p=$(grep -cE '^[[:space:]]*ok [0-9]+' "$log" || true)
-        f=$(grep -cE '^[[:space:]]*not ok' "$log" || true)
-        mapfile -t -O "${#notes[@]}" notes < <(grep -E '^[[:space:]]*not ok' "$log" || true)
-        mapfile -t -O "${#notes[@]}" notes < <(grep -E '^# .*(got|hits|failed|did not|no )' "$log" | grep -v -e '^# bench: ' -e '^# kvm_irqpath hook hits: ' || true)
-        guest_rc=$(grep -o 'IRQPATH-GUEST-DONE rc=[0-9]*' "$log" | tail -1 | cut -d= -f2 || true)
-        if [ "$booted" = 0 ]; then
-            f=$((f + 1)); notes+=("not ok - boot (guest crashed or hung; last 40 lines of $log:)")
-            mapfile -t -O "${#notes[@]}" notes < <(tail -40 "$log" | sed 's/^/    | /')
-        elif [ "$guest_rc" != 0 ] && [ "$f" = 0 ]; then
-            f=1; notes+=("not ok - bench.sh exited rc=$guest_rc")
-        elif [ "$p" = 0 ]; then
-            f=1; notes+=("not ok - no run (log $log)")
-        fi
+        mapfile -t -O "${#LANE_NOTES[@]}" LANE_NOTES < <(grep -E '^# .*(got|hits|failed|did not|no )' "$log" | grep -v -e '^# bench: ' -e '^# kvm_irqpath hook hits: ' || true)
         # every configuration must have run in every repetition
         for l in ${loads//,/ }; do
             for c in ${configs//,/ }; do
                 n=$(grep -c "^BENCH load=$l .* config=$c " "$log" || true)
-                if [ "$n" = "$reps" ]; then p=$((p + 1))
-                else f=$((f + 1)); notes+=("not ok - $l: $c ran $n of $reps times"); fi
+                if [ "$n" = "$reps" ]; then LANE_P=$((LANE_P + 1))
+                else LANE_F=$((LANE_F + 1)); LANE_NOTES+=("not ok - $l: $c ran $n of $reps times"); fi
             done
         done
         sed -n 's/^# bench: \(.*reps x.*\)/\1/p' "$log"
@@ -133,10 +114,6 @@ for v in ${KERNELS:-6.1 6.12}; do
             table "$log" "$l" | sed 's/^/  /'
         done
     fi
-    echo "${KVER:-$v}: $p passed, $f failed (boot+bench $t_boot s; build $T_BUILD s)"
-    for n in "${notes[@]}"; do echo "  $n"; done
-    pass=$((pass + p)) fail=$((fail + f))
+    lane_result
 done
-
-echo "bench: $pass passed, $fail failed"
-[ "$fail" = 0 ] && [ "$pass" -gt 0 ]
+lane_total bench

@@ -10,7 +10,7 @@ kbuild() {   # kbuild <name> <srcdir-with-Kbuild> <copy...>: copy into $out/<nam
     local name=$1 dst=$out/$1; shift
     rm -rf "$dst"; mkdir -p "$dst"
     local f; for f in "$@"; do [ -e "$f" ] && cp -a "$f" "$dst/"; done
-    if ! make -C "$kdir/build" M="$dst" W=1 modules >"$dst/build.log" 2>&1; then
+    if ! "$(dirname "$0")/kmake.sh" "$kdir" M="$dst" W=1 modules >"$dst/build.log" 2>&1; then
         grep -E 'error|warning' "$dst/build.log" | head -40 >&2 || tail -40 "$dst/build.log" >&2
         echo "build-module: $name build FAILED (log: $dst/build.log)" >&2; return 1
     fi

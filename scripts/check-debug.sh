@@ -7,7 +7,7 @@
 # env: QEMU_TIMEOUT (s per guest, default 3600: KASAN+lockdep under TCG is slow),
 #      STRESS_SCALE (default ci), STRESS_ONLY, BUILD_ROOT, VERBOSE=1
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lane.sh"
 
 export QEMU_TIMEOUT=${QEMU_TIMEOUT:-3600}
 export STRESS_SCALE=${STRESS_SCALE:-ci}
@@ -48,17 +48,6 @@ scan() {
     fi
 }
 
-# tap <log> <name>: add the TAP results of a guest log.
-tap() {
-    local p f
-    p=$(grep -E '^[[:space:]]*ok [0-9]+' "$1" | grep -vc '# *SKIP' || true)
-    f=$(grep -cE '^[[:space:]]*not ok' "$1" || true)
-    echo "  $2: $p passed, $f failed"
-    grep -E '^[[:space:]]*not ok' "$1" | sed 's/^/  /' || true
-    while IFS= read -r l; do notes+=("$2: $l"); done < <(grep -E '^[[:space:]]*not ok' "$1" || true)
-    pass=$((pass + p)) fail=$((fail + f))
-}
-
 summary() {
     echo "=== summary"
     echo "kernel: ${KVER:-?} (${KDIR:-?}): cold build ${cold_build:-?} s, this run's kernel step $T_FETCH s" \
@@ -68,32 +57,19 @@ summary() {
     echo "check-debug: $pass passed, $fail failed"
 }
 
-echo "=== debug kernel (6.12-debug)"
-if ! prepare 6.12-debug; then
-    fail=$((fail + 1)); notes+=("not ok - $FAIL_STEP (kernel 6.12-debug)")
-    summary; exit 1
-fi
-cold_build=$(cat "$KDIR/build-seconds" 2>/dev/null || echo '?')
-echo "  $KVER in $KDIR; kernel step $T_FETCH s (cold build took $cold_build s); tracer + initramfs $T_BUILD s"
-
-echo "=== e2e (mode check) on $KVER, QEMU_TIMEOUT=$QEMU_TIMEOUT"
-t=$SECONDS
-log=$OUT/check.log
-booted=1
-"$S/qemu-run.sh" "$KDIR" "$OUT/initrd.cpio.gz" check "$log" || booted=0
-t_e2e=$((SECONDS - t))
-tap "$log" e2e
-guest_rc=$(grep -o 'IRQPATH-GUEST-DONE rc=[0-9]*' "$log" | tail -1 | cut -d= -f2 || true)
-if [ "$booted" = 0 ]; then
-    fail=$((fail + 1)); notes+=("not ok - e2e boot (guest crashed, hung or timed out: $log)")
-    echo "  not ok - e2e boot (guest crashed, hung or timed out); last 40 lines of $log:"
-    tail -40 "$log" | sed 's/^/    | /'
-elif [ "$guest_rc" != 0 ] && ! grep -qE '^[[:space:]]*not ok' "$log"; then
-    fail=$((fail + 1)); notes+=("not ok - e2e run.sh exited rc=$guest_rc")
-fi
+echo "=== debug kernel (6.12-debug), e2e (mode check), QEMU_TIMEOUT=$QEMU_TIMEOUT"
+lane_guest check 6.12-debug
+cold_build=$(cat "${KDIR:-/nonexistent}/build-seconds" 2>/dev/null || echo '?')
+echo "  $LANE_KERNEL in ${KDIR:-?}; kernel step ${T_FETCH:-0} s (cold build took $cold_build s); tracer + initramfs ${T_BUILD:-0} s"
+t_e2e=$LANE_SECS
+pass=$((pass + LANE_P)) fail=$((fail + LANE_F))
+for l in "${LANE_NOTES[@]}"; do notes+=("e2e: $l"); done
+echo "  e2e: $LANE_P passed, $LANE_F failed"
+[ -n "$LANE_LOG" ] || { summary; exit 1; }
+log=$LANE_LOG
 grep -E '^# --- [a-z_]+: [0-9]+ s' "$log" | sed 's/^/  /' || true
 echo "  e2e: $t_e2e s"
-scan "$log" "e2e kernel log"
+[ -f "$log" ] && scan "$log" "e2e kernel log"
 
 echo "=== stress ($STRESS_SCALE) on $KVER"
 t=$SECONDS

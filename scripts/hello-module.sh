@@ -27,7 +27,7 @@ MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("harness hello-world");
 C
 echo 'obj-m := hello.o' > "$h/Kbuild"
-if ! make -C "$1/build" M="$h" W=1 modules >"$h/build.log" 2>&1 || grep -q 'warning:' "$h/build.log"; then
+if ! "$(dirname "$0")/kmake.sh" "$1" M="$h" W=1 modules >"$h/build.log" 2>&1 || grep -q 'warning:' "$h/build.log"; then
     tail -30 "$h/build.log" >&2
     echo "hello-module: build FAILED (log: $h/build.log)" >&2
     exit 1

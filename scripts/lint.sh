@@ -3,7 +3,7 @@
 # checkpatch.pl --strict from the kernel tree that scripts/kunit.sh keeps.
 # Prints TAP lines and ends with "lint: N passed, N failed".
 set -uo pipefail
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lane.sh"
 
 n=0 fail=0
 result() {	# result <rc> <description> [output]
@@ -17,11 +17,11 @@ result() {	# result <rc> <description> [output]
 	fi
 }
 
-for v in ${KERNELS:-6.1 6.12}; do
+for v in $KERNELS; do
 	kdir=$("$S/kernel.sh" "$v" 2>/dev/null | tail -1)
 	tmp=$(mktemp -d)
 	cp -a "$REPO/Kbuild" "$REPO/src" "$REPO/include" "$tmp/"
-	out=$(make -C "$kdir/build" M="$tmp" W=1 C=2 CHECK=sparse modules 2>&1)
+	out=$("$S/kmake.sh" "$kdir" M="$tmp" W=1 C=2 CHECK=sparse modules 2>&1)
 	rc=$?
 	bad=$(printf '%s\n' "$out" | grep -E 'warning:|error:')
 	[ -z "$bad" ] || rc=1

@@ -51,22 +51,49 @@ int irqpath_vfio_msi_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	return 0;
 }
 
-/* irq_bypass_register_producer(prod): VFIO_DEVICE_SET_IRQS, in the VMM. */
+/*
+ * The prototypes we read, checked against the kernel's header. From 6.17
+ * the call fills the producer in: at entry, eventfd and irq are arguments.
+ */
+#ifdef IRQPATH_BYPASS_EVENTFD_ARG
+static_assert(__builtin_types_compatible_p(typeof(&irq_bypass_register_producer),
+		int (*)(struct irq_bypass_producer *, struct eventfd_ctx *, int)));
+#define irqpath_producer_eventfd(prod)	((prod)->eventfd)
+#else
+static_assert(__builtin_types_compatible_p(typeof(&irq_bypass_register_producer),
+		int (*)(struct irq_bypass_producer *)));
+#define irqpath_producer_eventfd(prod)	((prod)->token)
+#endif
+static_assert(__builtin_types_compatible_p(typeof(&irq_bypass_unregister_producer),
+		void (*)(struct irq_bypass_producer *)));
+
+/* irq_bypass_register_producer(): VFIO_DEVICE_SET_IRQS, in the VMM. */
 IRQPATH_FENTRY(irqpath_producer_reg_fentry)
 {
+#ifdef IRQPATH_BYPASS_EVENTFD_ARG
+	void *eventfd = (void *)irqpath_arg(fregs, 1);
+	int irq = (int)irqpath_arg(fregs, 2);
+#else
 	struct irq_bypass_producer *prod;
+	void *eventfd;
+	int irq;
 
 	prod = (struct irq_bypass_producer *)irqpath_arg(fregs, 0);
-	if (irqpath_efd_add(prod->token, current->tgid, prod->irq))
+	eventfd = prod->token;
+	irq = prod->irq;
+#endif
+
+	if (irqpath_efd_add(eventfd, current->tgid, irq))
 		irqpath_note_alloc_failure();
 }
 
+/* irq_bypass_unregister_producer(prod): the producer is still filled in. */
 IRQPATH_FENTRY(irqpath_producer_unreg_fentry)
 {
 	struct irq_bypass_producer *prod;
 
 	prod = (struct irq_bypass_producer *)irqpath_arg(fregs, 0);
-	irqpath_efd_del(prod->token);
+	irqpath_efd_del(irqpath_producer_eventfd(prod));
 }
 
 static struct irqpath_vm *irqpath_bypass_vm(struct ftrace_regs *fregs,

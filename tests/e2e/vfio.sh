@@ -9,13 +9,18 @@ producers() { tail -n +2 "$D/vms/$1/producers"; }
 # READY pid=<pid> vms=<n> irq=<irq>
 edu_irq() { sed -n '1s/.* irq=\([0-9]*\).*/\1/p' /tmp/vm$1.out; }
 
-# 6.12 connects a bypass consumer only with IRQ posting, which TCG lacks.
+# From 6.12 KVM connects a bypass consumer only with IRQ posting, which TCG
+# lacks: a test module forces kvm_arch_has_irq_bypass(). From 6.17 that is
+# an inline reading a variable exported to kvm's vendor modules alone, so
+# nothing can force it: force_bypass fails and the bypass checks are skipped.
 force_bypass() {
 	case "$(uname -r)" in
 	6.1.*) return 0 ;;
 	esac
+	grep -q ' kvm_arch_has_irq_bypass' /proc/kallsyms || return 1
 	lsmod | grep -q irqpath_force_bypass || insmod /testmod/irqpath_force_bypass.ko
 }
+NO_BYPASS="no IRQ posting under emulation; kvm_arch_has_irq_bypass() is inline here"
 
 t_vfio_paths() {
 	if ! [ -e /sys/bus/pci/drivers/vfio-pci ]; then
@@ -43,26 +48,35 @@ t_vfio_paths() {
 
 	# 2. The same eventfd as a KVM irqfd: handled in the kernel.
 	echo 1 >$D/reset
-	force_bypass
+	bypass=1
+	force_bypass || bypass=0
 	check "vfio: irqfd on" vm_cmd 5 "irqfd on"
 	check "vfio: 40 MSIs on the irqfd" vm_cmd 5 "raise 40"
 	check "vfio: vfio_msi = vfio_msi_irqfd = 40" eq irqfd \
 		"$(stat "$E" vfio_msi) $(stat "$E" vfio_msi_irqfd) $(stat "$E" vfio_msi_userspace)" "40 40 0"
 	check "vfio: 40 irqfd fast-path deliveries" eq fast \
 		"$(stat "$E" irqfd_wakeups) $(stat "$E" irqfd_fast) $(stat "$E" vcpu_deliveries)" "40 40 40"
-	check "vfio: bypass producer connected" eq bypass \
-		"$(stat "$E" bypass_add) $(stat "$E" producers_active)" "1 1"
-	check "vfio: producer row: host irq $irq, gsi 24, connected" \
-		eq producers "$(producers "$E")" "$irq 24 connected 0"
 	check "vfio: no IRTE really changed under emulation" eq irte \
 		"$(stat "$E" irte_posted) $(stat "$E" irte_remapped)" "0 0"
-	check "vfio: verdict says irqfd" eq verdict "$(verdict "$E")" \
-		"40 of 40 VFIO MSIs took the irqfd path in the host: 1 bypass producer(s) connected, none posted"
+	if [ "$bypass" = 1 ]; then
+		check "vfio: bypass producer connected" eq bypass \
+			"$(stat "$E" bypass_add) $(stat "$E" producers_active)" "1 1"
+		check "vfio: producer row: host irq $irq, gsi 24, connected" \
+			eq producers "$(producers "$E")" "$irq 24 connected 0"
+		check "vfio: verdict says irqfd" eq verdict "$(verdict "$E")" \
+			"40 of 40 VFIO MSIs took the irqfd path in the host: 1 bypass producer(s) connected, none posted"
+	else
+		skip "vfio: bypass producer connected" "$NO_BYPASS"
+		check "vfio: no bypass, no producer row" eq bypass \
+			"$(stat "$E" bypass_add) $(stat "$E" producers_active) $(producers "$E")" "0 0 "
+		check "vfio: verdict says irqfd, no producer" eq verdict "$(verdict "$E")" \
+			"40 of 40 VFIO MSIs took the irqfd path in the host"
+	fi
 
 	# 3. Detach and close: the producer goes.
 	check "vfio: irqfd off" vm_cmd 5 "irqfd off"
 	check "vfio: close the device" vm_cmd 5 "close"
-	check "vfio: bypass_del counts it" eq del "$(stat "$E" bypass_del)" 1
+	check "vfio: bypass_del counts it" eq del "$(stat "$E" bypass_del)" "$bypass"
 	check "vfio: producers empty" eq producers "$(producers "$E")" ""
 	check "vfio: producers_active 0" eq active "$(stat "$E" producers_active)" 0
 	vm_stop 5
