@@ -161,7 +161,8 @@ static int probes_show(struct seq_file *m, void *v)
 		spin_unlock(&irqpath_read_lock);
 		irqpath_render_probe(m, p->name, irqpath_probe_symbol(p),
 				     irqpath_probe_state_name(READ_ONCE(p->state)),
-				     hits, irqpath_probe_via(p));
+				     hits, irqpath_probe_via(p),
+				     irqpath_probe_proto_name(p));
 	}
 	return 0;
 }

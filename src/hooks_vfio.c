@@ -110,6 +110,11 @@ static struct irqpath_vm *irqpath_bypass_vm(struct ftrace_regs *fregs,
 	return irqpath_vm_of(irqfd->kvm);
 }
 
+static_assert(__builtin_types_compatible_p(typeof(&kvm_arch_irq_bypass_add_producer),
+		int (*)(struct irq_bypass_consumer *, struct irq_bypass_producer *)));
+static_assert(__builtin_types_compatible_p(typeof(&kvm_arch_irq_bypass_del_producer),
+		void (*)(struct irq_bypass_consumer *, struct irq_bypass_producer *)));
+
 /* kvm_arch_irq_bypass_add_producer(cons, prod): a VFIO vector meets an irqfd. */
 IRQPATH_FENTRY(irqpath_bypass_add_fentry)
 {
@@ -162,17 +167,34 @@ void irqpath_irte_forget(struct kvm *kvm)
 		irqpath_irte_ctx_forget(per_cpu_ptr(&irqpath_irte_ctx, cpu), kvm);
 }
 
-void irqpath_irte_tp(void *data, unsigned int host_irq, unsigned int vcpu_id,
-		     unsigned int gsi, unsigned int gvec, u64 pi_desc_addr,
-		     bool set)
+static void irqpath_irte_changed(struct irqpath_probe *p,
+				 unsigned int host_irq, bool set)
 {
 	struct irqpath_irte_ctx *ctx = this_cpu_ptr(&irqpath_irte_ctx);
 	struct irqpath_vm *vm;
 
-	irqpath_hit(data);
+	irqpath_hit(p);
 	vm = irqpath_irte_ctx_take(ctx, current, host_irq) ?: irqpath_unattributed;
 	irqpath_inc(vm, set ? IRQPATH_IRTE_POSTED : IRQPATH_IRTE_REMAPPED);
 	irqpath_producer_irte(vm, host_irq, set);
+}
+
+/*
+ * kvm_pi_irte_update has two forms; the kernel's BTF says which this one
+ * has (probes.c), so neither probe reads the other's arguments.
+ */
+void irqpath_irte_tp(void *data, unsigned int host_irq, struct kvm_vcpu *vcpu,
+		     unsigned int gsi, unsigned int gvec, bool set)
+{
+	irqpath_irte_changed(data, host_irq, set);
+}
+
+/* Up to 6.16. */
+void irqpath_irte_tp_612(void *data, unsigned int host_irq,
+			 unsigned int vcpu_id, unsigned int gsi,
+			 unsigned int gvec, u64 pi_desc_addr, bool set)
+{
+	irqpath_irte_changed(data, host_irq, set);
 }
 
 /* pi_wakeup_handler(): PIW, a posted interrupt for a blocked vCPU. */

@@ -8,6 +8,11 @@
 
 #include "irqpath/hooks.h"
 
+static_assert(__builtin_types_compatible_p(typeof(&kvm_arch_init_vm),
+		int (*)(struct kvm *, unsigned long)));
+static_assert(__builtin_types_compatible_p(typeof(&kvm_arch_destroy_vm),
+		void (*)(struct kvm *)));
+
 int irqpath_vm_init_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	irqpath_hit(irqpath_kretprobe(ri));

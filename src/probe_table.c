@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Every hook of kvm_irqpath: the order here is the order of `probes`.
- * Symbols are tried in order; the first one this kernel has is used.
+ * Symbols are tried in order; the first one this kernel has, with the
+ * prototype its hook reads (PROTOS, checked against the kernel's BTF where
+ * the kernel's headers don't declare it), is used. Functions the headers
+ * declare have no PROTOS: their hooks check them at build time.
  * Entry hooks are ftrace callbacks (.fentry), the hottest also direct
  * calls (.direct: see IRQPATH_FENTRY_DIRECT). Return probes (kretprobes)
  * cost about three entry hooks, so they are kept off the irqfd path and to
@@ -10,6 +13,7 @@
 #include "irqpath/hooks.h"
 
 #define SYMBOLS(...)	((const char *const []){ __VA_ARGS__, NULL })
+#define PROTOS(...)	((const char *const []){ __VA_ARGS__ })
 
 struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 	[IRQPATH_P_VM_INIT] = {
@@ -25,6 +29,7 @@ struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 	}, [IRQPATH_P_IRQFD_WAKEUP] = {
 		.name = "irqfd_wakeup", .module = "kvm",
 		.symbols = SYMBOLS("irqfd_wakeup"),
+		.protos = PROTOS("struct wait_queue_entry *, unsigned int, int, void *"),
 		.fentry = irqpath_irqfd_wakeup_fentry,
 		.direct = irqpath_irqfd_wakeup_fentry_stub,
 	}, [IRQPATH_P_IRQFD_DEFER] = {
@@ -35,6 +40,7 @@ struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 	}, [IRQPATH_P_IRQFD_INJECT] = {
 		.name = "irqfd_inject", .module = "kvm",
 		.symbols = SYMBOLS("irqfd_inject"),
+		.protos = PROTOS("struct work_struct *"),
 		.fentry = irqpath_irqfd_inject_fentry,
 		.direct = irqpath_irqfd_inject_fentry_stub,
 	}, [IRQPATH_P_KVM_SET_MSI] = {
@@ -47,6 +53,8 @@ struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 		.name = "vmx_deliver", .module = "kvm_intel",
 		.symbols = SYMBOLS("vmx_deliver_interrupt",
 				   "vmx_deliver_posted_interrupt"),
+		.protos = PROTOS("struct kvm_lapic *, int, int, int",
+				 "struct kvm_vcpu *, int"),
 		.fentry = irqpath_vmx_deliver_fentry,
 		.direct = irqpath_vmx_deliver_fentry_stub,
 	}, [IRQPATH_P_SVM_DELIVER] = {
@@ -54,12 +62,15 @@ struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 		.name = "svm_deliver", .module = "kvm_amd",
 		.symbols = SYMBOLS("svm_complete_interrupt_delivery",
 				   "svm_deliver_avic_intr"),
+		.protos = PROTOS("struct kvm_vcpu *, int, int, int",
+				 "struct kvm_vcpu *, int"),
 		.fentry = irqpath_svm_deliver_fentry,
 		.direct = irqpath_svm_deliver_fentry_stub,
 	}, [IRQPATH_P_VFIO_MSI] = {
 		/* userspace or irqfd: decided once the eventfd was signalled */
 		.name = "vfio_msi", .module = "vfio_pci_core",
 		.symbols = SYMBOLS("vfio_msihandler"),
+		.protos = PROTOS("int, void *"),
 		.entry = irqpath_vfio_msi_entry, .ret = irqpath_vfio_msi_ret,
 	}, [IRQPATH_P_PRODUCER_REG] = {
 		/* who registered which eventfd, for MSIs no irqfd takes */
@@ -80,20 +91,27 @@ struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 		.fentry = irqpath_bypass_del_fentry,
 	}, [IRQPATH_P_IRTE_UPDATE_VMX] = {
 		.name = "irte_update_vmx", .module = "kvm_intel",
-		.symbols = SYMBOLS("vmx_pi_update_irte"),
+		.symbols = SYMBOLS("vmx_pi_update_irte", "vmx_pi_update_irte"),
+		.protos = PROTOS("struct kvm_kernel_irqfd *, struct kvm *, unsigned int, unsigned int, struct kvm_vcpu *, unsigned int",
+				 "struct kvm *, unsigned int, unsigned int, bool"),
 		.fentry = irqpath_irte_update_fentry,
 	}, [IRQPATH_P_IRTE_UPDATE_SVM] = {
 		.name = "irte_update_svm", .module = "kvm_amd",
-		.symbols = SYMBOLS("avic_pi_update_irte"),
+		.symbols = SYMBOLS("avic_pi_update_irte", "avic_pi_update_irte"),
+		.protos = PROTOS("struct kvm_kernel_irqfd *, struct kvm *, unsigned int, unsigned int, struct kvm_vcpu *, unsigned int",
+				 "struct kvm *, unsigned int, unsigned int, bool"),
 		.fentry = irqpath_irte_update_fentry,
 	}, [IRQPATH_P_IRTE_CHANGED] = {
-		/* fires only when an IRTE really changes */
+		/* fires only when an IRTE really changes; its form changed in 6.17 */
 		.name = "irte_changed", .module = "kvm",
-		.symbols = SYMBOLS("kvm_pi_irte_update"),
-		.tp_func = irqpath_irte_tp,
+		.symbols = SYMBOLS("kvm_pi_irte_update", "kvm_pi_irte_update"),
+		.protos = PROTOS("unsigned int, struct kvm_vcpu *, unsigned int, unsigned int, bool",
+				 "unsigned int, unsigned int, unsigned int, unsigned int, long long unsigned int, bool"),
+		.tp_funcs = (void *const []){ irqpath_irte_tp, irqpath_irte_tp_612 },
 	}, [IRQPATH_P_PI_WAKEUP] = {
 		.name = "pi_wakeup", .module = "kvm_intel",
 		.symbols = SYMBOLS("pi_wakeup_handler"),
+		.protos = PROTOS(""),
 		.fentry = irqpath_pi_wakeup_fentry,
 	},
 };

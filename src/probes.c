@@ -15,11 +15,14 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kallsyms.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
+#include "irqpath/btf_proto.h"
 #include "irqpath/probes.h"
 #include "irqpath/registry.h"
 
@@ -28,6 +31,10 @@ static DEFINE_MUTEX(irqpath_probe_mutex);
 static bool direct = true;
 module_param(direct, bool, 0444);
 MODULE_PARM_DESC(direct, "Attach the hottest entry hooks as ftrace direct calls where free (default on)");
+
+static char *test_wrong_proto;
+module_param(test_wrong_proto, charp, 0444);
+MODULE_PARM_DESC(test_wrong_proto, "TEST ONLY: expect a wrong prototype for this probe, which must then show as mismatch");
 
 #if defined(CONFIG_X86_64) && defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS)
 /* The direct-call stubs (IRQPATH_FENTRY_DIRECT) build this frame in asm. */
@@ -38,6 +45,10 @@ static_assert(offsetof(struct pt_regs, cx) == 88);
 static_assert(offsetof(struct pt_regs, dx) == 96);
 static_assert(offsetof(struct pt_regs, si) == 104);
 static_assert(offsetof(struct pt_regs, di) == 112);
+static_assert(offsetof(struct pt_regs, ip) == 128);
+static_assert(offsetof(struct pt_regs, cs) == 136);
+static_assert(offsetof(struct pt_regs, flags) == 144);
+static_assert(offsetof(struct pt_regs, sp) == 152);
 #endif
 
 /* Up to 6.4 the ftrace_ops form of the API had _multi in its names. */
@@ -68,7 +79,31 @@ static const char *const irqpath_state_names[] = {
 	[IRQPATH_PROBE_MISSING]		= "missing",
 	[IRQPATH_PROBE_ATTACHED]	= "attached",
 	[IRQPATH_PROBE_GONE]		= "gone",
+	[IRQPATH_PROBE_MISMATCH]	= "mismatch",
+	[IRQPATH_PROBE_UNCHECKED]	= "unchecked",
 };
+
+/*
+ * "btf": the kernel's BTF has the prototype the hook reads; "header": the
+ * hook checked the kernel's headers at build time; "no-btf": attached, but
+ * this kernel does not describe the function.
+ */
+const char *irqpath_probe_proto_name(const struct irqpath_probe *p)
+{
+	switch (READ_ONCE(p->proto)) {
+	case IRQPATH_PROTO_OK:
+		return "btf";
+	case IRQPATH_PROTO_MISMATCH:
+		return "mismatch";
+	case IRQPATH_PROTO_NO_BTF:
+		return "no-btf";
+	case IRQPATH_PROTO_NONE:
+		break;
+	}
+	if (READ_ONCE(p->state) == IRQPATH_PROBE_ATTACHED && !p->protos)
+		return "header";
+	return "-";
+}
 
 const char *irqpath_probe_state_name(enum irqpath_probe_state state)
 {
@@ -88,7 +123,7 @@ const char *irqpath_probe_via(const struct irqpath_probe *p)
 {
 	if (READ_ONCE(p->state) != IRQPATH_PROBE_ATTACHED)
 		return "-";
-	if (p->tp_func)
+	if (p->tp_funcs)
 		return "tracepoint";
 	if (p->ret)
 		return "kretprobe";
@@ -133,8 +168,139 @@ void irqpath_probes_reset(void)
 }
 
 /*
+ * The BTF of the modules one round of attaching looks at (module init, or
+ * a module coming), read once in the round and dropped after it.
+ */
+struct irqpath_btf_set {
+	struct irqpath_btf vmlinux;
+	int vmlinux_err;
+	unsigned int nr;
+	struct {
+		char name[MODULE_NAME_LEN];
+		struct irqpath_btf btf;
+		int err;
+	} mod[6];
+};
+
+static struct irqpath_btf_set *irqpath_btf_set_new(void)
+{
+	struct irqpath_btf_set *set = kzalloc(sizeof(*set), GFP_KERNEL);
+
+	if (set)
+		set->vmlinux_err = -EAGAIN;	/* not read yet */
+	return set;
+}
+
+static void irqpath_btf_set_free(struct irqpath_btf_set *set)
+{
+	unsigned int i;
+
+	if (!set)
+		return;
+	for (i = 0; i < set->nr; i++)
+		irqpath_btf_free(&set->mod[i].btf);
+	irqpath_btf_free(&set->vmlinux);
+	kfree(set);
+}
+
+static const struct irqpath_btf *irqpath_btf_of(struct irqpath_btf_set *set,
+						const char *module)
+{
+	unsigned int i;
+
+	if (!set)
+		return NULL;
+	if (set->vmlinux_err == -EAGAIN) {
+		set->vmlinux_err = irqpath_btf_load(&set->vmlinux, "vmlinux",
+						    NULL);
+		if (set->vmlinux_err)
+			pr_warn_once("no vmlinux BTF (%d): prototypes unchecked\n",
+				     set->vmlinux_err);
+	}
+	if (set->vmlinux_err)
+		return NULL;
+	if (!module)
+		return &set->vmlinux;
+	for (i = 0; i < set->nr; i++)
+		if (!strcmp(set->mod[i].name, module))
+			return set->mod[i].err ? NULL : &set->mod[i].btf;
+	if (set->nr == ARRAY_SIZE(set->mod))
+		return NULL;
+	strscpy(set->mod[i].name, module, sizeof(set->mod[i].name));
+	set->mod[i].err = irqpath_btf_load(&set->mod[i].btf, module,
+					   &set->vmlinux);
+	set->nr++;
+	return set->mod[i].err ? NULL : &set->mod[i].btf;
+}
+
+/* Does symbol i of p have the prototype its hook reads, by the kernel's BTF? */
+static enum irqpath_proto_state irqpath_proto_check(struct irqpath_probe *p,
+						    int i,
+						    struct irqpath_btf_set *set)
+{
+	char got[IRQPATH_PROTO_LEN], want[IRQPATH_PROTO_LEN];
+	const struct irqpath_btf *btf;
+	int ret;
+
+	if (!p->protos)
+		return IRQPATH_PROTO_NONE;
+	btf = irqpath_btf_of(set, p->module);
+	if (!btf)
+		return IRQPATH_PROTO_NO_BTF;
+	if (p->tp_funcs)
+		ret = irqpath_btf_tp_proto(btf, p->symbols[i], got, sizeof(got));
+	else
+		ret = irqpath_btf_func_proto(btf, p->symbols[i], got,
+					     sizeof(got));
+	if (ret)
+		return IRQPATH_PROTO_NO_BTF;
+	/* The test's wrong entry: one parameter more than the hook reads. */
+	if (test_wrong_proto && !strcmp(test_wrong_proto, p->name))
+		snprintf(want, sizeof(want), "%s%sint", p->protos[i],
+			 p->protos[i][0] ? ", " : "");
+	else
+		strscpy(want, p->protos[i], sizeof(want));
+	if (irqpath_proto_match(want, got))
+		return IRQPATH_PROTO_OK;
+	pr_warn("%s: %s takes (%s), the hook reads (%s): not attached\n",
+		p->name, p->symbols[i], got, want);
+	return IRQPATH_PROTO_MISMATCH;
+}
+
+/*
+ * Slow path of IRQPATH_FENTRY: ip is not the one the hook knows. The filter
+ * names the function alone, so ftrace calls the hook for every function of
+ * that name: since 6.7 xen-privcmd has its own irqfd_wakeup/irqfd_inject.
+ * Only the function of the probe's own module is ours.
+ */
+bool irqpath_probe_owns(struct irqpath_probe *p, unsigned long ip)
+{
+	const char *sym = p->symbols[READ_ONCE(p->sym_idx)];
+	char buf[KSYM_SYMBOL_LEN];
+	size_t ns = strlen(sym), nm;
+	const char *mod;
+	bool ours;
+
+	if (!p->module)
+		return true;
+	if (ip == READ_ONCE(p->foreign_ip))
+		return false;
+	sprint_symbol(buf, ip);		/* "name+off/size [module]" */
+	mod = strrchr(buf, '[');
+	nm = strlen(p->module);
+	ours = !strncmp(buf, sym, ns) && buf[ns] == '+' && mod &&
+	       !strncmp(mod + 1, p->module, nm) &&
+	       (mod[1 + nm] == ']' || mod[1 + nm] == ' ');
+	if (ours)
+		WRITE_ONCE(p->ip, ip);
+	else
+		WRITE_ONCE(p->foreign_ip, ip);
+	return ours;
+}
+
+/*
  * The filter names the function alone: ftrace matches it in every loaded
- * module, and none of our symbols has a namesake elsewhere.
+ * module; the hook keeps to its own (irqpath_probe_owns).
  */
 static int irqpath_set_filter(struct irqpath_probe *p, const char *sym)
 {
@@ -204,26 +370,43 @@ static int irqpath_register(struct irqpath_probe *p, const char *sym)
 	return register_kretprobe(&p->krp);
 }
 
-/* A symbol that is absent is normal; any other failure is reported. */
-static void irqpath_attach(struct irqpath_probe *p)
+/*
+ * A symbol that is absent is normal; any other failure is reported. A
+ * symbol whose prototype BTF shows the hook can't read is never attached.
+ */
+static void irqpath_attach(struct irqpath_probe *p, struct irqpath_btf_set *set)
 {
+	enum irqpath_proto_state proto;
+	bool mismatch = false;
 	const char *sym;
 	int i, ret;
 
 	lockdep_assert_held(&irqpath_probe_mutex);
-	if (p->state == IRQPATH_PROBE_ATTACHED || p->tp_func)
+	if (p->state == IRQPATH_PROBE_ATTACHED || p->tp_funcs)
 		return;
 
 	for (i = 0; (sym = p->symbols[i]); i++) {
+		proto = irqpath_proto_check(p, i, set);
+		if (proto == IRQPATH_PROTO_MISMATCH) {
+			mismatch = true;
+			continue;
+		}
+		WRITE_ONCE(p->sym_idx, i);
+		WRITE_ONCE(p->ip, 0);
+		WRITE_ONCE(p->foreign_ip, 0);
 		ret = irqpath_register(p, sym);
 		if (!ret) {
-			p->sym_idx = i;
+			WRITE_ONCE(p->proto, proto);
 			WRITE_ONCE(p->state, IRQPATH_PROBE_ATTACHED);
 			return;
 		}
 		if (ret != -ENOENT)
 			pr_err("register probe %s on %s failed: %d\n",
 			       p->name, sym, ret);
+	}
+	if (mismatch) {
+		WRITE_ONCE(p->proto, IRQPATH_PROTO_MISMATCH);
+		WRITE_ONCE(p->state, IRQPATH_PROBE_MISMATCH);
 	}
 }
 
@@ -247,12 +430,14 @@ static void irqpath_detach(struct irqpath_probe *p,
 			unregister_ftrace_function(&p->ops);
 		ftrace_free_filter(&p->ops);
 	}
+	WRITE_ONCE(p->proto, IRQPATH_PROTO_NONE);
 	WRITE_ONCE(p->state, state);
 }
 
 static int irqpath_module_notify(struct notifier_block *nb,
 				 unsigned long action, void *data)
 {
+	struct irqpath_btf_set *set = NULL;
 	struct module *mod = data;
 	unsigned int i;
 
@@ -263,14 +448,18 @@ static int irqpath_module_notify(struct notifier_block *nb,
 	for (i = 0; i < irqpath_nr_probes; i++) {
 		struct irqpath_probe *p = &irqpath_probes[i];
 
-		if (!p->module || strcmp(p->module, mod->name) || p->tp_func)
+		if (!p->module || strcmp(p->module, mod->name) || p->tp_funcs)
 			continue;
-		if (action == MODULE_STATE_COMING)
-			irqpath_attach(p);
-		else
+		if (action == MODULE_STATE_COMING) {
+			if (!set)
+				set = irqpath_btf_set_new();
+			irqpath_attach(p, set);
+		} else {
 			irqpath_detach(p, IRQPATH_PROBE_GONE);
+		}
 	}
 	mutex_unlock(&irqpath_probe_mutex);
+	irqpath_btf_set_free(set);
 	return NOTIFY_DONE;
 }
 
@@ -291,25 +480,47 @@ static struct tracepoint *irqpath_find_tp(struct module *mod, const char *name)
 	return NULL;
 }
 
-static void irqpath_attach_tp(struct irqpath_probe *p, struct module *mod)
+/*
+ * A tracepoint whose form changed has a probe per form: the one BTF names
+ * is attached. Without BTF no form is known, and none is attached.
+ */
+static void irqpath_attach_tp(struct irqpath_probe *p, struct module *mod,
+			      struct irqpath_btf_set *set)
 {
+	enum irqpath_proto_state proto, seen = IRQPATH_PROTO_NONE;
 	struct tracepoint *tp;
-	int ret;
+	int i, ret;
 
 	lockdep_assert_held(&irqpath_probe_mutex);
 	if (p->state == IRQPATH_PROBE_ATTACHED)
 		return;
-	tp = irqpath_find_tp(mod, p->symbols[0]);
-	if (!tp)
-		return;
-	ret = tracepoint_probe_register(tp, p->tp_func, p);
-	if (ret) {
-		pr_err("register tracepoint %s failed: %d\n", p->symbols[0], ret);
+	for (i = 0; p->symbols[i]; i++) {
+		tp = irqpath_find_tp(mod, p->symbols[i]);
+		if (!tp)
+			continue;
+		proto = irqpath_proto_check(p, i, set);
+		if (proto != IRQPATH_PROTO_OK) {
+			seen = max(seen, proto);
+			continue;
+		}
+		ret = tracepoint_probe_register(tp, p->tp_funcs[i], p);
+		if (ret) {
+			pr_err("register tracepoint %s failed: %d\n",
+			       p->symbols[i], ret);
+			return;
+		}
+		p->tp = tp;
+		p->tp_func = p->tp_funcs[i];
+		WRITE_ONCE(p->sym_idx, i);
+		WRITE_ONCE(p->proto, proto);
+		WRITE_ONCE(p->state, IRQPATH_PROBE_ATTACHED);
 		return;
 	}
-	p->tp = tp;
-	p->sym_idx = 0;
-	WRITE_ONCE(p->state, IRQPATH_PROBE_ATTACHED);
+	if (seen == IRQPATH_PROTO_NONE)
+		return;
+	WRITE_ONCE(p->proto, seen);
+	WRITE_ONCE(p->state, seen == IRQPATH_PROTO_MISMATCH ?
+		   IRQPATH_PROBE_MISMATCH : IRQPATH_PROBE_UNCHECKED);
 }
 
 /*
@@ -319,6 +530,7 @@ static void irqpath_attach_tp(struct irqpath_probe *p, struct module *mod)
 static int irqpath_tp_notify(struct notifier_block *nb, unsigned long action,
 			     void *data)
 {
+	struct irqpath_btf_set *set = NULL;
 	struct tp_module *tp_mod = data;
 	unsigned int i;
 
@@ -329,14 +541,18 @@ static int irqpath_tp_notify(struct notifier_block *nb, unsigned long action,
 	for (i = 0; i < irqpath_nr_probes; i++) {
 		struct irqpath_probe *p = &irqpath_probes[i];
 
-		if (!p->tp_func || strcmp(p->module, tp_mod->mod->name))
+		if (!p->tp_funcs || strcmp(p->module, tp_mod->mod->name))
 			continue;
-		if (action == MODULE_STATE_COMING)
-			irqpath_attach_tp(p, tp_mod->mod);
-		else
+		if (action == MODULE_STATE_COMING) {
+			if (!set)
+				set = irqpath_btf_set_new();
+			irqpath_attach_tp(p, tp_mod->mod, set);
+		} else {
 			irqpath_detach(p, IRQPATH_PROBE_GONE);
+		}
 	}
 	mutex_unlock(&irqpath_probe_mutex);
+	irqpath_btf_set_free(set);
 	return NOTIFY_OK;
 }
 
@@ -356,6 +572,7 @@ static void irqpath_free_hits(void)
 
 int irqpath_probes_init(void)
 {
+	struct irqpath_btf_set *set;
 	unsigned int i;
 	int ret;
 
@@ -366,6 +583,7 @@ int irqpath_probes_init(void)
 			goto out_free;
 		}
 		irqpath_probes[i].state = IRQPATH_PROBE_MISSING;
+		irqpath_probes[i].proto = IRQPATH_PROTO_NONE;
 		irqpath_probes[i].missed = 0;
 		irqpath_probes[i].hits_base = 0;
 		irqpath_probes[i].missed_base = 0;
@@ -385,10 +603,12 @@ int irqpath_probes_init(void)
 		pr_err("register_tracepoint_module_notifier failed: %d\n", ret);
 		goto out_module_nb;
 	}
+	set = irqpath_btf_set_new();
 	mutex_lock(&irqpath_probe_mutex);
 	for (i = 0; i < irqpath_nr_probes; i++)
-		irqpath_attach(&irqpath_probes[i]);
+		irqpath_attach(&irqpath_probes[i], set);
 	mutex_unlock(&irqpath_probe_mutex);
+	irqpath_btf_set_free(set);
 	return 0;
 
 out_module_nb:

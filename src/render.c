@@ -257,9 +257,10 @@ void irqpath_render_owners(struct seq_file *m, const struct irqpath_vm *vm,
  */
 void irqpath_render_probe(struct seq_file *m, const char *name,
 			  const char *symbol, const char *state, u64 hits,
-			  const char *via)
+			  const char *via, const char *proto)
 {
-	seq_printf(m, "%s %s %s %llu %s\n", name, symbol, state, hits, via);
+	seq_printf(m, "%s %s %s %llu %s %s\n", name, symbol, state, hits, via,
+		   proto);
 }
 
 /* `reset` takes "1", with or without a newline; nothing else. */

@@ -71,9 +71,12 @@ IRQPATH_FENTRY_DECL(irqpath_bypass_add_fentry);
 IRQPATH_FENTRY_DECL(irqpath_bypass_del_fentry);
 IRQPATH_FENTRY_DECL(irqpath_irte_update_fentry);
 void irqpath_irte_forget(struct kvm *kvm);
-void irqpath_irte_tp(void *data, unsigned int host_irq, unsigned int vcpu_id,
-		     unsigned int gsi, unsigned int gvec, u64 pi_desc_addr,
-		     bool set);
+struct kvm_vcpu;
+void irqpath_irte_tp(void *data, unsigned int host_irq, struct kvm_vcpu *vcpu,
+		     unsigned int gsi, unsigned int gvec, bool set);
+void irqpath_irte_tp_612(void *data, unsigned int host_irq,
+			 unsigned int vcpu_id, unsigned int gsi,
+			 unsigned int gvec, u64 pi_desc_addr, bool set);
 IRQPATH_FENTRY_DECL(irqpath_pi_wakeup_fentry);
 
 /* hooks_vcpu.c: delivery to a vCPU's local APIC, per vendor. */

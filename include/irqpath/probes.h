@@ -47,23 +47,42 @@ enum irqpath_probe_state {
 	IRQPATH_PROBE_MISSING,	/* no candidate symbol is loaded */
 	IRQPATH_PROBE_ATTACHED,
 	IRQPATH_PROBE_GONE,	/* its module unloaded; back when it reloads */
+	IRQPATH_PROBE_MISMATCH,	/* BTF gives a prototype the hook can't read */
+	IRQPATH_PROBE_UNCHECKED, /* a tracepoint of several forms, no BTF */
+};
+
+/* What the kernel's BTF said of the attached symbol's prototype. */
+enum irqpath_proto_state {
+	IRQPATH_PROTO_NONE,	/* not attached, or no prototype in the table */
+	IRQPATH_PROTO_OK,
+	IRQPATH_PROTO_MISMATCH,
+	IRQPATH_PROTO_NO_BTF,	/* attached unchecked: no BTF of it */
 };
 
 struct irqpath_probe {
 	const char *name;
 	const char *module;		/* NULL for vmlinux */
 	const char *const *symbols;	/* NULL-terminated, tried in order */
+	/*
+	 * The parameters the hook expects of each symbol, as BTF spells them
+	 * without typedefs or qualifiers; "?" for one it does not read.
+	 */
+	const char *const *protos;
 	ftrace_func_t fentry;		/* an ftrace entry hook, or ... */
 	void (*direct)(void);		/* fentry's direct-call stub, or NULL */
 	kretprobe_handler_t entry;	/* ... a return probe when ret is set */
 	kretprobe_handler_t ret;
 	size_t data_size;
-	void *tp_func;			/* a tracepoint of module, symbols[0] */
+	void *const *tp_funcs;		/* tracepoint probes, per symbol */
 
 	/* Below: runtime state, under irqpath_probe_mutex. */
 	enum irqpath_probe_state state;
+	enum irqpath_proto_state proto;
 	int sym_idx;			/* index of the attached symbol */
 	bool is_direct;			/* attached through direct */
+	void *tp_func;			/* the attached tracepoint probe */
+	unsigned long ip;		/* the traced function, once seen */
+	unsigned long foreign_ip;	/* a namesake in another module */
 	char target[MODULE_NAME_LEN + KSYM_NAME_LEN + 2];
 	struct ftrace_ops ops;
 	struct kretprobe krp;
@@ -81,11 +100,20 @@ int irqpath_probes_init(void);
 void irqpath_probes_exit(void);
 
 const char *irqpath_probe_state_name(enum irqpath_probe_state state);
+const char *irqpath_probe_proto_name(const struct irqpath_probe *p);
 const char *irqpath_probe_symbol(const struct irqpath_probe *p);
 const char *irqpath_probe_via(const struct irqpath_probe *p);
 u64 irqpath_probe_hits(const struct irqpath_probe *p);
 unsigned long irqpath_probe_missed(const struct irqpath_probe *p);
 void irqpath_probes_reset(void);
+bool irqpath_probe_owns(struct irqpath_probe *p, unsigned long ip);
+
+/* Is ip the function this hook was meant for? One compare once known. */
+static __always_inline bool irqpath_probe_at(struct irqpath_probe *p,
+					     unsigned long ip)
+{
+	return likely(ip == READ_ONCE(p->ip)) || irqpath_probe_owns(p, ip);
+}
 
 static inline struct irqpath_probe *irqpath_fprobe(struct ftrace_ops *ops)
 {
@@ -107,24 +135,28 @@ static inline void irqpath_hit(struct irqpath_probe *p)
  * Defines the ftrace callback name(), which counts the hit and runs the
  * body below it with preemption off, as a kprobe handler would run: ftrace
  * calls entry hooks as they come. One callback per hook, so the hot path
- * has no indirect call; the body is inlined into it.
+ * has no indirect call; the body is inlined into it. A call from a
+ * namesake of the function in another module is no hit.
  */
 #define IRQPATH_FENTRY(name)						\
 	static __always_inline void					\
 	name##_body(struct irqpath_probe *p,				\
 		    struct ftrace_regs *fregs);				\
 	static __always_inline void					\
-	name##_run(struct irqpath_probe *p, struct ftrace_regs *fregs)	\
+	name##_run(struct irqpath_probe *p, unsigned long ip,		\
+		   struct ftrace_regs *fregs)				\
 	{								\
 		preempt_disable_notrace();				\
-		irqpath_hit(p);						\
-		name##_body(p, fregs);					\
+		if (irqpath_probe_at(p, ip)) {				\
+			irqpath_hit(p);					\
+			name##_body(p, fregs);				\
+		}							\
 		preempt_enable_notrace();				\
 	}								\
 	void name(unsigned long ip, unsigned long parent_ip,		\
 		  struct ftrace_ops *op, struct ftrace_regs *fregs)	\
 	{								\
-		name##_run(irqpath_fprobe(op), fregs);			\
+		name##_run(irqpath_fprobe(op), ip, fregs);		\
 	}								\
 	static __always_inline void					\
 	name##_body(struct irqpath_probe *p, struct ftrace_regs *fregs)
@@ -151,10 +183,17 @@ static inline void irqpath_hit(struct irqpath_probe *p)
 #define IRQPATH_PT_DX		"96"
 #define IRQPATH_PT_SI		"104"
 #define IRQPATH_PT_DI		"112"
+#define IRQPATH_PT_IP		"128"
+#define IRQPATH_PT_CS		"136"
+#define IRQPATH_PT_FLAGS	"144"
+#define IRQPATH_PT_SP		"152"
 
 /*
  * stub saves the argument registers where struct pt_regs has them, which
- * is all an entry hook reads, and calls entry(frame).
+ * is all an entry hook reads, and calls entry(frame). ip is the traced
+ * function's call site (return address less the 5-byte call), as ftrace
+ * gives its callbacks; cs 0 says the frame is partial, which is what 6.1's
+ * ftrace_get_regs() tests; sp is the caller's; flags are not saved (0).
  */
 #define IRQPATH_DIRECT_STUB(stub, entry)				\
 	asm(".pushsection .text, \"ax\", @progbits\n"			\
@@ -172,6 +211,13 @@ static inline void irqpath_hit(struct irqpath_probe *p)
 	    "movq %rcx, " IRQPATH_PT_CX "(%rsp)\n"			\
 	    "movq %r8, " IRQPATH_PT_R8 "(%rsp)\n"			\
 	    "movq %r9, " IRQPATH_PT_R9 "(%rsp)\n"			\
+	    "movq 8(%rbp), %rax\n"					\
+	    "subq $5, %rax\n"						\
+	    "movq %rax, " IRQPATH_PT_IP "(%rsp)\n"			\
+	    "movq $0, " IRQPATH_PT_CS "(%rsp)\n"			\
+	    "movq $0, " IRQPATH_PT_FLAGS "(%rsp)\n"			\
+	    "leaq 16(%rbp), %rax\n"					\
+	    "movq %rax, " IRQPATH_PT_SP "(%rsp)\n"			\
 	    "movq %rsp, %rdi\n"						\
 	    "call " #entry "\n"						\
 	    "movq " IRQPATH_PT_DI "(%rsp), %rdi\n"			\
@@ -206,7 +252,8 @@ static inline void irqpath_hit(struct irqpath_probe *p)
 	IRQPATH_FENTRY(name);						\
 	void name##_direct(struct ftrace_regs *fregs)			\
 	{								\
-		name##_run(&irqpath_probes[id], fregs);			\
+		name##_run(&irqpath_probes[id],				\
+			   ((struct pt_regs *)fregs)->ip, fregs);	\
 	}								\
 	static __always_inline void					\
 	name##_body(struct irqpath_probe *p, struct ftrace_regs *fregs)

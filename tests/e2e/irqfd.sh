@@ -18,6 +18,53 @@ t_probes_attached() {
 irqfd_inject=direct kvm_set_msi=direct vmx_deliver=- svm_deliver=direct vfio_msi=kretprobe \
 producer_reg=ftrace producer_unreg=ftrace bypass_add=ftrace bypass_del=ftrace \
 irte_update_vmx=- irte_update_svm=ftrace irte_changed=tracepoint pi_wakeup=- "
+	# every attached hook's prototype was checked: by BTF, or at build time
+	check "probes: how each prototype is checked" eq proto \
+		"$(awk '{ printf "%s=%s ", $1, $6 }' "$D/probes")" \
+		"vm_init=header vm_destroy=header irqfd_wakeup=btf irqfd_defer=header \
+irqfd_inject=btf kvm_set_msi=header vmx_deliver=- svm_deliver=btf vfio_msi=btf \
+producer_reg=header producer_unreg=header bypass_add=header bypass_del=header \
+irte_update_vmx=- irte_update_svm=btf irte_changed=btf pi_wakeup=- "
+}
+
+# Functions of the same name in another module (xen-privcmd has
+# irqfd_wakeup and irqfd_inject since 6.7) are no hits and no events.
+t_namesake() {
+	tracer_unload
+	check "namesake: module with irqfd_wakeup, irqfd_inject loads" \
+		insmod /testmod/irqpath_namesake.ko
+	check "namesake: tracer loads after it" tracer_load
+	h0="$(probe_hits irqfd_wakeup) $(probe_hits irqfd_inject)"
+	u0="$(unattr irqfd_wakeups) $(unattr irqfd_injects)"
+	echo 1000 >/sys/module/irqpath_namesake/parameters/calls
+	check "namesake: 1000 calls of each are no hits" eq hits \
+		"$(probe_hits irqfd_wakeup) $(probe_hits irqfd_inject)" "$h0"
+	check "namesake: and nothing unattributed" eq unattr \
+		"$(unattr irqfd_wakeups) $(unattr irqfd_injects)" "$u0"
+	check "namesake: 100 writes of a VM counted exactly" eq counts \
+		"$(fire_counts 100)" "100 100 100"
+	tracer_unload
+	check "namesake: module unloads" rmmod irqpath_namesake
+	check "tracer loads again" tracer_load
+}
+
+# A prototype the hook was not written for is never read: test_wrong_proto
+# makes the table's entry for one probe wrong, and BTF must catch it.
+t_wrong_proto() {
+	tracer_unload
+	check "wrong proto: tracer loads" \
+		eval 'insmod $TRACER test_wrong_proto=irqfd_wakeup && wait_for 100 test -e $D/probes'
+	check "wrong proto: irqfd_wakeup is mismatch, not attached" eq state \
+		"$(awk '$1 == "irqfd_wakeup" { print $3, $5, $6 }' "$D/probes")" "mismatch - mismatch"
+	check "wrong proto: the rest attached" eq rest \
+		"$(probe_state irqfd_inject) $(probe_state svm_deliver) $(probe_state irte_changed)" \
+		"attached attached attached"
+	check "wrong proto: 200 writes, no wakeup read, 200 deliveries" \
+		eq counts "$(fire_counts 200)" "0 0 200"
+	tracer_unload
+	check "tracer loads again" tracer_load
+	check "irqfd_wakeup attached again, checked by BTF" eq state \
+		"$(awk '$1 == "irqfd_wakeup" { print $3, $6 }' "$D/probes")" "attached btf"
 }
 
 # fire <n> on a fresh MSI-routed irqfd VM: its wakeups, fast, deliveries.

@@ -14,7 +14,7 @@ modprobe kvm_amd || log "modprobe kvm_amd failed"
 modprobe vfio_pci && modprobe vfio_iommu_type1 || log "modprobe vfio failed"
 check "tracer loads" tracer_load
 
-for t in probes_attached msi_irqfd direct_fallback ioapic_deferred signal_msi two_vms_at_once \
+for t in probes_attached msi_irqfd direct_fallback wrong_proto namesake ioapic_deferred signal_msi two_vms_at_once \
 	 reset_control vfio_paths vfio_two_vms pi_ipis irqpath_tool \
 	 vm_before_insmod destroy_and_reuse kvm_modules_cycle \
 	 tracer_before_kvm unload_under_storm; do

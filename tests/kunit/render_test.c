@@ -336,20 +336,23 @@ static void render_owner_rows(struct kunit *test)
 			   "vfio_msi_pid_other 2\n");
 }
 
-/* `probes`: "<probe> <symbol|-> <state> <hits> <via>" per line. */
+/* `probes`: "<probe> <symbol|-> <state> <hits> <via> <proto>" per line. */
 static void render_probe_lines(struct kunit *test)
 {
 	struct seq_file *m = render_seq(test);
 
 	irqpath_render_probe(m, "irqfd_wakeup", "irqfd_wakeup", "attached", 1001,
-			     "direct");
-	irqpath_render_probe(m, "vfio_msi", "-", "missing", 0, "-");
+			     "direct", "btf");
+	irqpath_render_probe(m, "vfio_msi", "-", "missing", 0, "-", "-");
 	irqpath_render_probe(m, "svm_deliver", "svm_deliver_interrupt", "gone",
-			     U64_MAX, "-");
+			     U64_MAX, "-", "-");
+	irqpath_render_probe(m, "irte_changed", "kvm_pi_irte_update",
+			     "mismatch", 0, "-", "mismatch");
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
-			   "irqfd_wakeup irqfd_wakeup attached 1001 direct\n"
-			   "vfio_msi - missing 0 -\n"
-			   "svm_deliver svm_deliver_interrupt gone 18446744073709551615 -\n");
+			   "irqfd_wakeup irqfd_wakeup attached 1001 direct btf\n"
+			   "vfio_msi - missing 0 - -\n"
+			   "svm_deliver svm_deliver_interrupt gone 18446744073709551615 - -\n"
+			   "irte_changed kvm_pi_irte_update mismatch 0 - mismatch\n");
 }
 
 struct reset_case {
