@@ -13,7 +13,9 @@ scale=${STRESS_SCALE:-ci}
 case $scale in ci) limit=900 ;; full) limit=5400 ;; *) echo "stress: STRESS_SCALE=ci|full" >&2; exit 2 ;; esac
 export BUILD_ROOT=${STRESS_BUILD_ROOT:-${BUILD_ROOT:-$REPO/build}/stress}
 export QEMU_TIMEOUT=${QEMU_TIMEOUT:-$limit}
-append="irqpath.stress_scale=$scale"
+# An oops or a soft lockup panics the guest: the lane then fails on its
+# death instead of running on, or hanging until the timeout.
+append="irqpath.stress_scale=$scale panic_on_oops=1 softlockup_panic=1"
 [ -n "${STRESS_ONLY:-}" ] && append="$append irqpath.stress_only=$STRESS_ONLY"
 export QEMU_APPEND="${QEMU_APPEND:+$QEMU_APPEND }$append"
 

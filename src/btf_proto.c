@@ -349,8 +349,8 @@ bool irqpath_proto_match(const char *want, const char *got)
 	for (;;) {
 		size_t w = strcspn(want, ","), g = strcspn(got, ",");
 
-		if (!(w == 1 && want[0] == '?') &&
-		    (w != g || strncmp(want, got, w)))
+		if (w == 1 && want[0] == '?' ? !g :
+		    w != g || strncmp(want, got, w))
 			return false;
 		want += w;
 		got += g;

@@ -313,6 +313,7 @@ const struct irqpath_registry_ops irqpath_debugfs_ops = {
 	.unpublish	= irqpath_unpublish,
 };
 
+/* The directories; per-VM ones come and go with their VMs. */
 int irqpath_debugfs_init(void)
 {
 	irqpath_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
@@ -321,14 +322,50 @@ int irqpath_debugfs_init(void)
 		return PTR_ERR(irqpath_root);
 	}
 	irqpath_vms_dir = debugfs_create_dir("vms", irqpath_root);
-	debugfs_create_file("summary", 0400, irqpath_root, NULL, &summary_fops);
-	debugfs_create_file("probes", 0400, irqpath_root, NULL, &probes_fops);
-	debugfs_create_file("unattributed", 0400, irqpath_root, NULL,
-			    &unattributed_fops);
-	debugfs_create_file("pi_ipis", 0400, irqpath_root, NULL, &pi_ipis_fops);
-	debugfs_create_file("memory", 0400, irqpath_root, NULL, &memory_fops);
-	debugfs_create_file("reset", 0200, irqpath_root, NULL, &reset_fops);
 	return 0;
+}
+
+static const struct {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+} irqpath_top_files[] = {
+	{ "summary",		0400, &summary_fops },
+	{ "probes",		0400, &probes_fops },
+	{ "unattributed",	0400, &unattributed_fops },
+	{ "pi_ipis",		0400, &pi_ipis_fops },
+	{ "memory",		0400, &memory_fops },
+	{ "reset",		0200, &reset_fops },
+};
+
+static struct dentry *irqpath_top_dentries[ARRAY_SIZE(irqpath_top_files)];
+
+/*
+ * The top-level files appear once everything they read is set up, and go
+ * before any of it is torn down: removing a debugfs file waits for the
+ * readers and writers in it, so none runs against a half-made module.
+ * `probes` existing is the sign that the module is ready.
+ */
+void irqpath_debugfs_files_create(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(irqpath_top_files); i++)
+		irqpath_top_dentries[i] =
+			debugfs_create_file(irqpath_top_files[i].name,
+					    irqpath_top_files[i].mode,
+					    irqpath_root, NULL,
+					    irqpath_top_files[i].fops);
+}
+
+void irqpath_debugfs_files_remove(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(irqpath_top_dentries); i++) {
+		debugfs_remove(irqpath_top_dentries[i]);
+		irqpath_top_dentries[i] = NULL;
+	}
 }
 
 void irqpath_debugfs_exit(void)

@@ -33,6 +33,7 @@ static int __init irqpath_init(void)
 	ret = irqpath_probes_init();
 	if (ret)
 		goto out_registry;
+	irqpath_debugfs_files_create();
 	return 0;
 
 out_registry:
@@ -45,9 +46,13 @@ out_pi:
 	return ret;
 }
 
-/* Probes first: once unregistered, no handler runs or will run. */
+/*
+ * Readers and writers of the files first, then the probes: once detached,
+ * no handler runs or will run.
+ */
 static void __exit irqpath_exit(void)
 {
+	irqpath_debugfs_files_remove();
 	irqpath_probes_exit();
 	irqpath_efd_exit();
 	irqpath_registry_exit();

@@ -27,6 +27,7 @@
 #include "irqpath/registry.h"
 
 static DEFINE_MUTEX(irqpath_probe_mutex);
+static bool irqpath_probes_stopping;	/* under the mutex */
 
 static bool direct = true;
 module_param(direct, bool, 0444);
@@ -445,7 +446,7 @@ static int irqpath_module_notify(struct notifier_block *nb,
 		return NOTIFY_DONE;
 
 	mutex_lock(&irqpath_probe_mutex);
-	for (i = 0; i < irqpath_nr_probes; i++) {
+	for (i = 0; i < irqpath_nr_probes && !irqpath_probes_stopping; i++) {
 		struct irqpath_probe *p = &irqpath_probes[i];
 
 		if (!p->module || strcmp(p->module, mod->name) || p->tp_funcs)
@@ -538,7 +539,7 @@ static int irqpath_tp_notify(struct notifier_block *nb, unsigned long action,
 		return NOTIFY_DONE;
 
 	mutex_lock(&irqpath_probe_mutex);
-	for (i = 0; i < irqpath_nr_probes; i++) {
+	for (i = 0; i < irqpath_nr_probes && !irqpath_probes_stopping; i++) {
 		struct irqpath_probe *p = &irqpath_probes[i];
 
 		if (!p->tp_funcs || strcmp(p->module, tp_mod->mod->name))
@@ -593,6 +594,7 @@ int irqpath_probes_init(void)
 	 * The notifier goes first and outside our mutex: a module that comes
 	 * meanwhile is attached by whichever of the two runs first.
 	 */
+	irqpath_probes_stopping = false;
 	ret = register_module_notifier(&irqpath_module_nb);
 	if (ret) {
 		pr_err("register_module_notifier failed: %d\n", ret);
@@ -618,15 +620,21 @@ out_free:
 	return ret;
 }
 
+/*
+ * Detach first, under the mutex, and only then drop the notifiers: were
+ * they dropped first, a KVM module going meanwhile would leave a probe on
+ * its freed tracepoint. Once stopping, the notifiers attach nothing.
+ */
 void irqpath_probes_exit(void)
 {
 	unsigned int i;
 
-	unregister_tracepoint_module_notifier(&irqpath_tp_nb);
-	unregister_module_notifier(&irqpath_module_nb);
 	mutex_lock(&irqpath_probe_mutex);
+	irqpath_probes_stopping = true;
 	for (i = 0; i < irqpath_nr_probes; i++)
 		irqpath_detach(&irqpath_probes[i], IRQPATH_PROBE_MISSING);
 	mutex_unlock(&irqpath_probe_mutex);
+	unregister_tracepoint_module_notifier(&irqpath_tp_nb);
+	unregister_module_notifier(&irqpath_module_nb);
 	irqpath_free_hits();
 }

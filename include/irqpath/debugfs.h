@@ -7,6 +7,8 @@
 extern const struct irqpath_registry_ops irqpath_debugfs_ops;
 
 int irqpath_debugfs_init(void);
+void irqpath_debugfs_files_create(void);
+void irqpath_debugfs_files_remove(void);
 void irqpath_debugfs_exit(void);
 
 #endif /* _IRQPATH_DEBUGFS_H */

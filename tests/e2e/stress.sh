@@ -718,6 +718,18 @@ t_stress_nonroot() {
 # ---------------------------------------------------------------------------
 # 1. rmmod/insmod of the tracer while two VMs and edufire fire.
 
+# st_cycle_hammer <id>: reset and read every top-level file until stopped;
+# $ST/hammer.<id> = rounds that read them all (the module was loaded).
+st_cycle_hammer() {
+	_n=0
+	while [ ! -e $ST_STOP ]; do
+		echo 1 2>/dev/null >$D/reset
+		cat $D/summary $D/probes $D/memory $D/pi_ipis $D/unattributed \
+			>/dev/null 2>&1 && _n=$((_n + 1))
+	done
+	echo $_n >$ST/hammer.$1
+}
+
 t_stress_insmod_cycles() {
 	rm -f $ST_STOP
 	vm_start 3 -r msi -g 24 && vm_start 4 -r ioapic -g 5 ||
@@ -732,6 +744,12 @@ t_stress_insmod_cycles() {
 	vm_send 4 "loop"
 	[ -n "$edu" ] && edu_loop_start
 	check "cycles: A firing" wait_for 100 wakeups_above "$(vm_dir_of "$a")"
+	# Readers and reset writers throughout: the files must be safe against
+	# a module half set up or half torn down (an oops panics the guest).
+	st_bg st_cycle_hammer 1
+	h1=$BGPID
+	st_bg st_cycle_hammer 2
+	h2=$BGPID
 	bad=0
 	i=0
 	while [ $i -lt "$STRESS_INSMOD_CYCLES" ]; do
@@ -745,7 +763,10 @@ t_stress_insmod_cycles() {
 		fi
 		sleep 0.$((RANDOM % 3 + 1))
 	done
+	st_stop_bg $h1 $h2
 	check "cycles: $STRESS_INSMOD_CYCLES rmmod/insmod under load, all succeeded" eq bad "$bad" 0
+	check "cycles: readers and reset writers ran throughout" \
+		test "$(cat $ST/hammer.1)" -gt 0 -a "$(cat $ST/hammer.2)" -gt 0
 	check "cycles: A found again and counting" wait_for 100 has_one_vm "$a"
 	check "cycles: B found again" wait_for 100 has_one_vm "$b"
 	check "cycles: A counts" wait_for 100 wakeups_above "$(vm_dir_of "$a")"
