@@ -21,9 +21,9 @@ kbuild() {   # kbuild <name> <srcdir-with-Kbuild> <copy...>: copy into $out/<nam
     echo "build-module: $name ok: $(cd "$dst" && ls -- *.ko | tr '\n' ' ')" >&2
 }
 
-kbuild mod "$repo/Kbuild" "$repo/src" "$repo/include"
+kbuild mod "$repo/Kbuild" "$repo/compat.mk" "$repo/src" "$repo/include"
 [ -f "$out/mod/kvm_irqpath.ko" ] || { echo "build-module: no kvm_irqpath.ko produced" >&2; exit 1; }
 
 if [ -f "$repo/tests/modules/Kbuild" ]; then
-    kbuild testmod "$repo"/tests/modules/*
+    kbuild testmod "$repo"/tests/modules/* "$repo/compat.mk" "$repo/include"
 fi

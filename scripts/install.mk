@@ -8,7 +8,7 @@ PREFIX ?= /usr/local
 # the release modules are installed under (Debian's kernel.release has only the upstream one)
 KVER ?= $(shell awk -F'"' '/UTS_RELEASE/ { print $$2 }' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 DKMS_SRC := /usr/src/kvm_irqpath-$(VERSION)
-DKMS_FILES := Kbuild VERSION LICENSE dkms.conf src include
+DKMS_FILES := Kbuild compat.mk VERSION LICENSE dkms.conf src include
 
 .PHONY: install dkms-install dkms-remove
 

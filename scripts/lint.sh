@@ -20,7 +20,7 @@ result() {	# result <rc> <description> [output]
 for v in $KERNELS; do
 	kdir=$("$S/kernel.sh" "$v" 2>/dev/null | tail -1)
 	tmp=$(mktemp -d)
-	cp -a "$REPO/Kbuild" "$REPO/src" "$REPO/include" "$tmp/"
+	cp -a "$REPO/Kbuild" "$REPO/compat.mk" "$REPO/src" "$REPO/include" "$tmp/"
 	out=$("$S/kmake.sh" "$kdir" M="$tmp" W=1 C=2 CHECK=sparse modules 2>&1)
 	rc=$?
 	bad=$(printf '%s\n' "$out" | grep -E 'warning:|error:')

@@ -92,11 +92,10 @@ IRQPATH_FENTRY_DIRECT(irqpath_irqfd_inject_fentry, IRQPATH_P_IRQFD_INJECT)
 	irqpath_inc_gsi(vm, irqfd->gsi, IRQPATH_GSI_INJECTS);
 }
 
-static_assert(__builtin_types_compatible_p(typeof(&kvm_set_msi),
-		int (*)(struct kvm_kernel_irq_routing_entry *, struct kvm *,
-			int, int, bool)));
-static_assert(__builtin_types_compatible_p(typeof(&queue_work_on),
-		bool (*)(int, struct workqueue_struct *, struct work_struct *)));
+IRQPATH_HEADER_PROTO(kvm_set_msi, int, struct kvm_kernel_irq_routing_entry *,
+		     struct kvm *, int, int, bool);
+IRQPATH_HEADER_PROTO(queue_work_on, bool, int, struct workqueue_struct *,
+		     struct work_struct *);
 
 /* kvm_set_msi(e, kvm, ...): KVM_SIGNAL_MSI and deferred MSI routes. */
 IRQPATH_FENTRY_DIRECT(irqpath_set_msi_fentry, IRQPATH_P_KVM_SET_MSI)

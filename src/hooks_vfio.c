@@ -56,16 +56,16 @@ int irqpath_vfio_msi_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
  * the call fills the producer in: at entry, eventfd and irq are arguments.
  */
 #ifdef IRQPATH_BYPASS_EVENTFD_ARG
-static_assert(__builtin_types_compatible_p(typeof(&irq_bypass_register_producer),
-		int (*)(struct irq_bypass_producer *, struct eventfd_ctx *, int)));
+IRQPATH_HEADER_PROTO(irq_bypass_register_producer, int,
+		     struct irq_bypass_producer *, struct eventfd_ctx *, int);
 #define irqpath_producer_eventfd(prod)	((prod)->eventfd)
 #else
-static_assert(__builtin_types_compatible_p(typeof(&irq_bypass_register_producer),
-		int (*)(struct irq_bypass_producer *)));
+IRQPATH_HEADER_PROTO(irq_bypass_register_producer, int,
+		     struct irq_bypass_producer *);
 #define irqpath_producer_eventfd(prod)	((prod)->token)
 #endif
-static_assert(__builtin_types_compatible_p(typeof(&irq_bypass_unregister_producer),
-		void (*)(struct irq_bypass_producer *)));
+IRQPATH_HEADER_PROTO(irq_bypass_unregister_producer, void,
+		     struct irq_bypass_producer *);
 
 /* irq_bypass_register_producer(): VFIO_DEVICE_SET_IRQS, in the VMM. */
 IRQPATH_FENTRY(irqpath_producer_reg_fentry)
@@ -110,10 +110,10 @@ static struct irqpath_vm *irqpath_bypass_vm(struct ftrace_regs *fregs,
 	return irqpath_vm_of(irqfd->kvm);
 }
 
-static_assert(__builtin_types_compatible_p(typeof(&kvm_arch_irq_bypass_add_producer),
-		int (*)(struct irq_bypass_consumer *, struct irq_bypass_producer *)));
-static_assert(__builtin_types_compatible_p(typeof(&kvm_arch_irq_bypass_del_producer),
-		void (*)(struct irq_bypass_consumer *, struct irq_bypass_producer *)));
+IRQPATH_HEADER_PROTO(kvm_arch_irq_bypass_add_producer, int,
+		     struct irq_bypass_consumer *, struct irq_bypass_producer *);
+IRQPATH_HEADER_PROTO(kvm_arch_irq_bypass_del_producer, void,
+		     struct irq_bypass_consumer *, struct irq_bypass_producer *);
 
 /* kvm_arch_irq_bypass_add_producer(cons, prod): a VFIO vector meets an irqfd. */
 IRQPATH_FENTRY(irqpath_bypass_add_fentry)

@@ -8,10 +8,8 @@
 
 #include "irqpath/hooks.h"
 
-static_assert(__builtin_types_compatible_p(typeof(&kvm_arch_init_vm),
-		int (*)(struct kvm *, unsigned long)));
-static_assert(__builtin_types_compatible_p(typeof(&kvm_arch_destroy_vm),
-		void (*)(struct kvm *)));
+IRQPATH_HEADER_PROTO(kvm_arch_init_vm, int, struct kvm *, unsigned long);
+IRQPATH_HEADER_PROTO(kvm_arch_destroy_vm, void, struct kvm *);
 
 int irqpath_vm_init_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {

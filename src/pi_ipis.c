@@ -20,27 +20,30 @@ static const char *const irqpath_pi_names[PI_NR] = { "PIN", "NPI", "PIW", "PMN" 
 /* irq_stat counters are unsigned int: deltas are taken modulo 2^32. */
 static u32 (*irqpath_pi_base)[PI_NR];
 
-/* 7.2 made irq_stat an array of counts (Kbuild reads which form). */
-#ifdef IRQPATH_IRQ_STAT_COUNTS
-#define irqpath_irq_stat(st, field, index)	((st)->counts[IRQ_COUNT_##index])
-#else
-#define irqpath_irq_stat(st, field, index)	((st)->field)
-#endif
-
-/* PMN exists only with CONFIG_X86_POSTED_MSI (6.10+); false: shown as "-". */
+/*
+ * PMN exists only with CONFIG_X86_POSTED_MSI (6.10+); false: shown as "-".
+ * 7.2 made irq_stat an array of counts (compat.mk reads which form).
+ */
 static bool irqpath_pi_read(int cpu, u32 *v)
 {
 	const irq_cpustat_t *st = &per_cpu(irq_stat, cpu);
 
-	v[PI_PIN] = READ_ONCE(irqpath_irq_stat(st, kvm_posted_intr_ipis,
-					       POSTED_INTR));
-	v[PI_NPI] = READ_ONCE(irqpath_irq_stat(st, kvm_posted_intr_nested_ipis,
-					       POSTED_INTR_NESTED));
-	v[PI_PIW] = READ_ONCE(irqpath_irq_stat(st, kvm_posted_intr_wakeup_ipis,
-					       POSTED_INTR_WAKEUP));
+#ifdef IRQPATH_IRQ_STAT_COUNTS
+	v[PI_PIN] = READ_ONCE(st->counts[IRQ_COUNT_POSTED_INTR]);
+	v[PI_NPI] = READ_ONCE(st->counts[IRQ_COUNT_POSTED_INTR_NESTED]);
+	v[PI_PIW] = READ_ONCE(st->counts[IRQ_COUNT_POSTED_INTR_WAKEUP]);
 #ifdef CONFIG_X86_POSTED_MSI
-	v[PI_PMN] = READ_ONCE(irqpath_irq_stat(st, posted_msi_notification_count,
-					       POSTED_MSI_NOTIFICATION));
+	v[PI_PMN] = READ_ONCE(st->counts[IRQ_COUNT_POSTED_MSI_NOTIFICATION]);
+#endif
+#else
+	v[PI_PIN] = READ_ONCE(st->kvm_posted_intr_ipis);
+	v[PI_NPI] = READ_ONCE(st->kvm_posted_intr_nested_ipis);
+	v[PI_PIW] = READ_ONCE(st->kvm_posted_intr_wakeup_ipis);
+#ifdef CONFIG_X86_POSTED_MSI
+	v[PI_PMN] = READ_ONCE(st->posted_msi_notification_count);
+#endif
+#endif
+#ifdef CONFIG_X86_POSTED_MSI
 	return true;
 #else
 	v[PI_PMN] = 0;

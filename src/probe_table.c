@@ -15,6 +15,14 @@
 #define SYMBOLS(...)	((const char *const []){ __VA_ARGS__, NULL })
 #define PROTOS(...)	((const char *const []){ __VA_ARGS__ })
 
+/* {vmx,avic}_pi_update_irte and the kvm_pi_irte_update tracepoint, 6.17 on and before. */
+#define IRTE_UPDATE_617	"struct kvm_kernel_irqfd *, struct kvm *, unsigned int, " \
+			"unsigned int, struct kvm_vcpu *, unsigned int"
+#define IRTE_UPDATE_61	"struct kvm *, unsigned int, unsigned int, bool"
+#define IRTE_TP_617	"unsigned int, struct kvm_vcpu *, unsigned int, unsigned int, bool"
+#define IRTE_TP_61	"unsigned int, unsigned int, unsigned int, unsigned int, " \
+			"long long unsigned int, bool"
+
 struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 	[IRQPATH_P_VM_INIT] = {
 		/* ret 0: the VM exists; kvm_create_vm itself is inlined */
@@ -92,21 +100,18 @@ struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 	}, [IRQPATH_P_IRTE_UPDATE_VMX] = {
 		.name = "irte_update_vmx", .module = "kvm_intel",
 		.symbols = SYMBOLS("vmx_pi_update_irte", "vmx_pi_update_irte"),
-		.protos = PROTOS("struct kvm_kernel_irqfd *, struct kvm *, unsigned int, unsigned int, struct kvm_vcpu *, unsigned int",
-				 "struct kvm *, unsigned int, unsigned int, bool"),
+		.protos = PROTOS(IRTE_UPDATE_617, IRTE_UPDATE_61),
 		.fentry = irqpath_irte_update_fentry,
 	}, [IRQPATH_P_IRTE_UPDATE_SVM] = {
 		.name = "irte_update_svm", .module = "kvm_amd",
 		.symbols = SYMBOLS("avic_pi_update_irte", "avic_pi_update_irte"),
-		.protos = PROTOS("struct kvm_kernel_irqfd *, struct kvm *, unsigned int, unsigned int, struct kvm_vcpu *, unsigned int",
-				 "struct kvm *, unsigned int, unsigned int, bool"),
+		.protos = PROTOS(IRTE_UPDATE_617, IRTE_UPDATE_61),
 		.fentry = irqpath_irte_update_fentry,
 	}, [IRQPATH_P_IRTE_CHANGED] = {
 		/* fires only when an IRTE really changes; its form changed in 6.17 */
 		.name = "irte_changed", .module = "kvm",
 		.symbols = SYMBOLS("kvm_pi_irte_update", "kvm_pi_irte_update"),
-		.protos = PROTOS("unsigned int, struct kvm_vcpu *, unsigned int, unsigned int, bool",
-				 "unsigned int, unsigned int, unsigned int, unsigned int, long long unsigned int, bool"),
+		.protos = PROTOS(IRTE_TP_617, IRTE_TP_61),
 		.tp_funcs = (void *const []){ irqpath_irte_tp, irqpath_irte_tp_612 },
 	}, [IRQPATH_P_PI_WAKEUP] = {
 		.name = "pi_wakeup", .module = "kvm_intel",

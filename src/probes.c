@@ -23,6 +23,7 @@
 #include <linux/tracepoint.h>
 
 #include "irqpath/btf_proto.h"
+#include "irqpath/ftrace_direct.h"
 #include "irqpath/probes.h"
 #include "irqpath/registry.h"
 
@@ -51,30 +52,6 @@ static_assert(offsetof(struct pt_regs, cs) == 136);
 static_assert(offsetof(struct pt_regs, flags) == 144);
 static_assert(offsetof(struct pt_regs, sp) == 152);
 #endif
-
-/* Up to 6.4 the ftrace_ops form of the API had _multi in its names. */
-static int irqpath_direct_register(struct ftrace_ops *ops, void (*stub)(void))
-{
-#if !defined(CONFIG_X86_64) || !defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS)
-	return -ENODEV;
-#elif defined(IRQPATH_FTRACE_DIRECT_MULTI)
-	return register_ftrace_direct_multi(ops, (unsigned long)stub);
-#else
-	return register_ftrace_direct(ops, (unsigned long)stub);
-#endif
-}
-
-static void irqpath_direct_unregister(struct ftrace_ops *ops,
-				      void (*stub)(void))
-{
-#if !defined(CONFIG_X86_64) || !defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS)
-	WARN_ON_ONCE(1);	/* never registered */
-#elif defined(IRQPATH_FTRACE_DIRECT_MULTI)
-	unregister_ftrace_direct_multi(ops, (unsigned long)stub);
-#else
-	unregister_ftrace_direct(ops, (unsigned long)stub, false);
-#endif
-}
 
 static const char *const irqpath_state_names[] = {
 	[IRQPATH_PROBE_MISSING]		= "missing",
@@ -333,7 +310,7 @@ static int irqpath_register_fentry(struct irqpath_probe *p, const char *sym)
 		return ret;
 	WRITE_ONCE(p->is_direct, false);
 	if (p->direct && direct) {
-		ret = irqpath_direct_register(&p->ops, p->direct);
+		ret = irqpath_direct_register(&p->ops, (unsigned long)p->direct);
 		if (!ret) {
 			WRITE_ONCE(p->is_direct, true);
 			return 0;
@@ -426,7 +403,7 @@ static void irqpath_detach(struct irqpath_probe *p,
 		p->missed += p->krp.nmissed + p->krp.kp.nmissed;
 	} else {
 		if (p->is_direct)
-			irqpath_direct_unregister(&p->ops, p->direct);
+			irqpath_direct_unregister(&p->ops, (unsigned long)p->direct);
 		else
 			unregister_ftrace_function(&p->ops);
 		ftrace_free_filter(&p->ops);

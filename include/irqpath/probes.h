@@ -108,6 +108,14 @@ unsigned long irqpath_probe_missed(const struct irqpath_probe *p);
 void irqpath_probes_reset(void);
 bool irqpath_probe_owns(struct irqpath_probe *p, unsigned long ip);
 
+/*
+ * A hooked function the kernel's headers declare: the build fails unless
+ * they declare it with the prototype the hook reads.
+ */
+#define IRQPATH_HEADER_PROTO(fn, ret, ...)				\
+	static_assert(__builtin_types_compatible_p(typeof(fn),		\
+						   ret(__VA_ARGS__)))
+
 /* Is ip the function this hook was meant for? One compare once known. */
 static __always_inline bool irqpath_probe_at(struct irqpath_probe *p,
 					     unsigned long ip)

@@ -72,7 +72,7 @@ kvm_irqpath_hits() {
 kvm_irqpath_stop() { tracer_unload; }
 # irqpath_ftrace: kvm_irqpath with direct=0, every entry hook an ftrace
 # callback, as when BPF trampolines hold the direct calls.
-irqpath_ftrace_start() { insmod $TRACER direct=0 && wait_for 100 test -e $D/probes; }
+irqpath_ftrace_start() { tracer_load_ftrace; }
 irqpath_ftrace_hits() { kvm_irqpath_hits; }
 irqpath_ftrace_stop() { tracer_unload; }
 

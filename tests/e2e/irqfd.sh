@@ -91,7 +91,7 @@ t_direct_fallback() {
 	check "hold: 500 writes counted exactly" eq counts "$(fire_counts 500)" "500 500 500"
 	tracer_unload
 	check "hold: holder unloads" rmmod irqpath_hold_direct
-	check "direct=0: tracer loads" eval 'insmod $TRACER direct=0 && wait_for 100 test -e $D/probes'
+	check "direct=0: tracer loads" tracer_load_ftrace
 	check "direct=0: no direct hook" eq via "$(awk '$5 == "direct" { print $1 }' "$D/probes")" ""
 	check "direct=0: irqfd_wakeup via ftrace" eq via "$(probe_via irqfd_wakeup)" ftrace
 	check "direct=0: 300 writes counted exactly" eq counts "$(fire_counts 300)" "300 300 300"

@@ -149,6 +149,8 @@ not_running() { ! kill -0 "$1" 2>/dev/null; }
 vm_pid() { eval "echo \$VMPID$1"; }
 
 tracer_load() { insmod $TRACER && wait_for 100 test -e $D/probes; }
+# every entry hook an ftrace callback, no direct call taken
+tracer_load_ftrace() { insmod $TRACER direct=0 && wait_for 100 test -e $D/probes; }
 tracer_unload() { rmmod kvm_irqpath; }
 
 # A VM's directory appears once the work item has run.

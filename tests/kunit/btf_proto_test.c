@@ -228,4 +228,5 @@ static struct kunit_suite btf_proto_suite = {
 	.name = "kvm_irqpath_btf_proto",
 	.test_cases = btf_proto_cases,
 };
+
 kunit_test_suite(btf_proto_suite);

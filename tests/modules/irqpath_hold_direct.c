@@ -14,6 +14,7 @@
 #include <asm/linkage.h>
 #include <asm/nospec-branch.h>
 
+#include "irqpath/ftrace_direct.h"
 #include "irqpath_hold_direct.h"
 
 #ifndef CALL_DEPTH_ACCOUNT
@@ -36,14 +37,6 @@ asm(".pushsection .text, \"ax\", @progbits\n"
 
 static struct ftrace_ops hold_ops;
 
-#ifdef IRQPATH_FTRACE_DIRECT_MULTI
-#define hold_register(ops, addr) register_ftrace_direct_multi(ops, addr)
-#define hold_unregister(ops, addr) unregister_ftrace_direct_multi(ops, addr)
-#else
-#define hold_register(ops, addr) register_ftrace_direct(ops, addr)
-#define hold_unregister(ops, addr) unregister_ftrace_direct(ops, addr, false)
-#endif
-
 static int __init hold_init(void)
 {
 	int ret;
@@ -53,7 +46,7 @@ static int __init hold_init(void)
 		pr_err("no traceable %s: %d\n", func, ret);
 		goto out_free;
 	}
-	ret = hold_register(&hold_ops, (unsigned long)hold_direct_stub);
+	ret = irqpath_direct_register(&hold_ops, (unsigned long)hold_direct_stub);
 	if (ret) {
 		pr_err("register direct call on %s failed: %d\n", func, ret);
 		goto out_free;
@@ -67,7 +60,7 @@ out_free:
 
 static void __exit hold_exit(void)
 {
-	hold_unregister(&hold_ops, (unsigned long)hold_direct_stub);
+	irqpath_direct_unregister(&hold_ops, (unsigned long)hold_direct_stub);
 	ftrace_free_filter(&hold_ops);
 }
 

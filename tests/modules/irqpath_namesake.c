@@ -30,9 +30,9 @@ static noinline void irqfd_inject(struct work_struct *work)
 }
 
 /* Called through pointers, so the compiler neither inlines nor clones them. */
-static int (*volatile wakeup_fn)(wait_queue_entry_t *, unsigned int, int,
-				 void *) = irqfd_wakeup;
-static void (*volatile inject_fn)(struct work_struct *) = irqfd_inject;
+static int (*wakeup_fn)(wait_queue_entry_t *, unsigned int, int, void *) =
+	irqfd_wakeup;
+static void (*inject_fn)(struct work_struct *) = irqfd_inject;
 
 static int calls_set(const char *val, const struct kernel_param *kp)
 {
@@ -42,9 +42,9 @@ static int calls_set(const char *val, const struct kernel_param *kp)
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {
-		wakeup_fn((void *)(fake + 2048), 0, 0,
-			  poll_to_key(EPOLLIN));
-		inject_fn((void *)(fake + 2048));
+		READ_ONCE(wakeup_fn)((void *)(fake + 2048), 0, 0,
+				     poll_to_key(EPOLLIN));
+		READ_ONCE(inject_fn)((void *)(fake + 2048));
 	}
 	return 0;
 }

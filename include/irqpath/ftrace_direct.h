@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ftrace_ops form of the direct-call API, for the tracer and the test
+ * module that holds a function's direct call: its names had _multi up to
+ * 6.4 (compat.mk reads which). -ENODEV where there are no direct calls.
+ */
+#ifndef _IRQPATH_FTRACE_DIRECT_H
+#define _IRQPATH_FTRACE_DIRECT_H
+
+#include <linux/bug.h>
+#include <linux/errno.h>
+#include <linux/ftrace.h>
+
+#if defined(CONFIG_X86_64) && defined(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS)
+#define IRQPATH_HAVE_DIRECT	1
+#else
+#define IRQPATH_HAVE_DIRECT	0
+#endif
+
+static inline int irqpath_direct_register(struct ftrace_ops *ops,
+					  unsigned long addr)
+{
+#if !IRQPATH_HAVE_DIRECT
+	return -ENODEV;
+#elif defined(IRQPATH_FTRACE_DIRECT_MULTI)
+	return register_ftrace_direct_multi(ops, addr);
+#else
+	return register_ftrace_direct(ops, addr);
+#endif
+}
+
+static inline void irqpath_direct_unregister(struct ftrace_ops *ops,
+					     unsigned long addr)
+{
+#if !IRQPATH_HAVE_DIRECT
+	WARN_ON_ONCE(1);	/* never registered */
+#elif defined(IRQPATH_FTRACE_DIRECT_MULTI)
+	unregister_ftrace_direct_multi(ops, addr);
+#else
+	unregister_ftrace_direct(ops, addr, false);
+#endif
+}
+
+#endif /* _IRQPATH_FTRACE_DIRECT_H */
