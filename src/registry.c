@@ -30,6 +30,40 @@ static DEFINE_SPINLOCK(irqpath_reg_lock);
 static LIST_HEAD(irqpath_pending);
 static LIST_HEAD(irqpath_dead);
 static LIST_HEAD(irqpath_spares);
+
+/*
+ * Keys of recently destroyed VMs, under irqpath_reg_lock. A VM is retired
+ * at kvm_arch_destroy_vm entry, but a late event of its teardown (a timer,
+ * a kick) may come after: it must not bring the VM back as a discovered
+ * one. A key leaves when a new VM is created at that address.
+ */
+#define IRQPATH_GONE_KEYS	32
+static const void *irqpath_gone[IRQPATH_GONE_KEYS];
+static unsigned int irqpath_gone_next;
+
+static bool irqpath_gone_find(const void *key, bool forget)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&irqpath_reg_lock);
+	for (i = 0; i < IRQPATH_GONE_KEYS; i++) {
+		if (irqpath_gone[i] == key) {
+			if (forget)
+				irqpath_gone[i] = NULL;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void irqpath_gone_add(const void *key)
+{
+	lockdep_assert_held(&irqpath_reg_lock);
+	if (irqpath_gone_find(key, false))
+		return;
+	irqpath_gone[irqpath_gone_next] = key;
+	irqpath_gone_next = (irqpath_gone_next + 1) % IRQPATH_GONE_KEYS;
+}
 static unsigned int irqpath_nr_spares;
 static atomic_long_t irqpath_alloc_failures = ATOMIC_LONG_INIT(0);
 /* Every record allocated and not yet freed: VMs, spares, unattributed. */
@@ -149,6 +183,7 @@ struct irqpath_vm *irqpath_vm_create(const void *key, pid_t pid,
 		vm = irqpath_vm_alloc(GFP_ATOMIC);
 
 	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	irqpath_gone_find(key, true);
 	old = irqpath_hash_find(key);
 	if (old)
 		irqpath_unhash(old);
@@ -178,6 +213,11 @@ struct irqpath_vm *irqpath_vm_get(const void *key, pid_t pid)
 
 	spin_lock_irqsave(&irqpath_reg_lock, flags);
 	vm = irqpath_hash_find(key);
+	if (!vm && irqpath_gone_find(key, false)) {
+		/* a late event of a destroyed VM: unattributed, no new VM */
+		spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+		return NULL;
+	}
 	if (!vm) {
 		vm = irqpath_spare_pop();
 		if (vm) {
@@ -198,6 +238,7 @@ void irqpath_vm_retire(const void *key)
 	unsigned long flags;
 
 	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	irqpath_gone_add(key);
 	vm = irqpath_hash_find(key);
 	if (vm)
 		irqpath_unhash(vm);
@@ -479,6 +520,8 @@ static void irqpath_work_fn(struct work_struct *work)
 int irqpath_registry_init(const struct irqpath_registry_ops *ops)
 {
 	irqpath_ops = ops;
+	memset(irqpath_gone, 0, sizeof(irqpath_gone));
+	irqpath_gone_next = 0;
 	WRITE_ONCE(irqpath_stopping, false);
 	irqpath_unattributed = irqpath_vm_alloc(GFP_KERNEL);
 	if (irqpath_unattributed) {

@@ -12,6 +12,7 @@ case $STRESS_SCALE in
 full)
 	: "${STRESS_INSMOD_CYCLES:=50}"	# 1. tracer rmmod/insmod under a storm
 	: "${STRESS_KVM_CYCLES:=10}"	# 2. kvm_amd, kvm, vfio_pci reloads
+	: "${STRESS_RACE_ROUNDS:=30}"	# 2b. tracer and kvm unloading at once
 	: "${STRESS_VMS:=1000}"		# 3. VMs created and destroyed
 	: "${STRESS_READ_SECS:=120}"	# 4. readers against reset writers
 	: "${STRESS_CTL_WRITES:=1000}"	# 5. malformed control writes
@@ -21,6 +22,7 @@ full)
 *)
 	: "${STRESS_INSMOD_CYCLES:=5}"
 	: "${STRESS_KVM_CYCLES:=2}"
+	: "${STRESS_RACE_ROUNDS:=5}"
 	: "${STRESS_VMS:=200}"
 	: "${STRESS_READ_SECS:=20}"
 	: "${STRESS_CTL_WRITES:=200}"
@@ -36,7 +38,7 @@ esac
 
 # The order they run in; stress-run.sh runs them all (or STRESS_ONLY).
 STRESS_TESTS="ctl_writes readers_vs_reset exact_under_load vm_churn nonroot \
-	insmod_cycles lazy_many kvm_modules_cycles"
+	insmod_cycles lazy_many kvm_modules_cycles unload_race"
 
 ST=/tmp/stress
 ST_STOP=$ST/stop
@@ -718,6 +720,8 @@ t_stress_nonroot() {
 # ---------------------------------------------------------------------------
 # 1. rmmod/insmod of the tracer while two VMs and edufire fire.
 
+tracer_unload_quiet() { rmmod kvm_irqpath 2>/dev/null; }
+
 # st_cycle_hammer <id>: reset and read every top-level file until stopped;
 # $ST/hammer.<id> = rounds that read them all (the module was loaded).
 st_cycle_hammer() {
@@ -754,7 +758,8 @@ t_stress_insmod_cycles() {
 	i=0
 	while [ $i -lt "$STRESS_INSMOD_CYCLES" ]; do
 		i=$((i + 1))
-		if ! tracer_unload; then
+		# a reader holding a file open holds the module: rmmod says EAGAIN
+		if ! wait_for 100 tracer_unload_quiet; then
 			bad=$((bad + 1)); log "cycle $i: rmmod failed"
 		fi
 		sleep 0.$((RANDOM % 3))
@@ -889,6 +894,34 @@ t_stress_kvm_modules_cycles() {
 		traffic_round "kvm cycle $i: after"
 	done
 	check "kvm cycles: no probe hit dropped" eq missed "$(unattr probe_missed)" 0
+}
+
+# ---------------------------------------------------------------------------
+# 2b. The tracer and KVM unloading at once: the tracer detaches everything
+# before its module notifiers go, so KVM going meanwhile can't leave a probe
+# on its freed tracepoint (t_stress_dmesg would see the kernel's warning).
+
+t_stress_unload_race() {
+	i=0
+	bad=0
+	while [ $i -lt "$STRESS_RACE_ROUNDS" ]; do
+		i=$((i + 1))
+		mod_loaded kvm_amd || modprobe kvm_amd || { bad=$((bad + 1)); log "race $i: modprobe"; }
+		mod_loaded kvm_irqpath || tracer_load || { bad=$((bad + 1)); log "race $i: insmod"; }
+		sleep 0.$((RANDOM % 3))
+		rmmod kvm_irqpath &
+		_t=$!
+		sleep 0.0$((RANDOM % 5))
+		rmmod kvm_amd kvm || { bad=$((bad + 1)); log "race $i: rmmod kvm_amd kvm"; }
+		wait $_t || { bad=$((bad + 1)); log "race $i: rmmod kvm_irqpath"; }
+	done
+	check "race: $STRESS_RACE_ROUNDS rounds of rmmod kvm_irqpath against rmmod kvm_amd kvm" \
+		eq failures "$bad" 0
+	check "race: kvm_amd and the tracer load again" \
+		sh -c "modprobe kvm_amd && insmod $TRACER && test -e $D/probes"
+	check "race: probes attached again" eq states \
+		"$(probe_state irqfd_wakeup) $(probe_state svm_deliver) $(probe_state irte_changed)" \
+		"attached attached attached"
 }
 
 # ---------------------------------------------------------------------------

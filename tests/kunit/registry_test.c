@@ -237,6 +237,27 @@ static void registry_get_discovers(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, vm->comm, comm);
 }
 
+/*
+ * A late event of a destroyed VM (after kvm_arch_destroy_vm) is no new VM:
+ * get returns NULL (unattributed) until a VM is created at that address.
+ */
+static void registry_get_after_destroy(struct kunit *test)
+{
+	struct irqpath_vm *vm = create(KEY(1), 7, "vmm");
+
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	irqpath_vm_retire(KEY(1));
+	irqpath_registry_flush();
+	KUNIT_EXPECT_NULL(test, get_irqs_off(KEY(1), 7));
+	KUNIT_EXPECT_NULL(test, lookup(KEY(1)));
+	/* a VM never seen is still discovered */
+	KUNIT_EXPECT_NOT_NULL(test, get_irqs_off(KEY(2), 7));
+	/* the address reused by a new VM is that VM's */
+	vm = create(KEY(1), 8, "vmm");
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	KUNIT_EXPECT_PTR_EQ(test, get_irqs_off(KEY(1), 8), vm);
+}
+
 /* Discovery never allocates: TEST_SPARES finds, then NULL (unattributed) until the work refills. */
 static void registry_get_spares_only(struct kunit *test)
 {
@@ -804,6 +825,7 @@ static struct kunit_case irqpath_registry_cases[] = {
 	KUNIT_CASE(registry_list_order),
 	KUNIT_CASE(registry_get_known),
 	KUNIT_CASE(registry_get_discovers),
+	KUNIT_CASE(registry_get_after_destroy),
 	KUNIT_CASE(registry_get_spares_only),
 	KUNIT_CASE(registry_create_without_spares),
 	KUNIT_CASE_PARAM(registry_retire, retire_gen_params),
