@@ -15,9 +15,9 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 
-include scripts/harness.mk
+include tests/harness/harness.mk
 include scripts/install.mk
-include scripts/kunit.mk
-include scripts/stress.mk
-include scripts/bench.mk
-include scripts/debug.mk
+include tests/harness/kunit.mk
+include tests/harness/stress.mk
+include tests/harness/bench.mk
+include tests/harness/debug.mk

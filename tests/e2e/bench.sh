@@ -11,7 +11,7 @@
 # irqpath.bench_gsis=G, irqpath.bench_configs=c1,c2,...,
 # irqpath.bench_loads=irqfd,edu, irqpath.bench_edu_chunk=N.
 #
-# Per run one line for scripts/bench.sh:
+# Per run one line for tests/harness/bench.sh:
 #   BENCH load=W rep=R config=C writes=N secs=S rate=R fn=hits ...
 # and TAP lines: the run worked, rate > 0, and every hook each tracer has
 # counted every write exactly once (per VM where the tracer counts per VM).

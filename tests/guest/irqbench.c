@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * irqbench - irqfd interrupt throughput for `make bench` (scripts/bench.sh).
+ * irqbench - irqfd interrupt throughput for `make bench` (tests/harness/bench.sh).
  *
  * Creates V idle VMs (in-kernel irqchip, one vCPU with the LAPIC
  * software-enabled, never run), each with G MSI routes (GSI 24..24+G-1,

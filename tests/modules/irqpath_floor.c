@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TEST ONLY: the "bare floor" of `make bench` (scripts/bench.sh). Three
+ * TEST ONLY: the "bare floor" of `make bench` (tests/harness/bench.sh). Three
  * entry kprobes on the hot irqfd path, each handler one this_cpu_inc of its
  * own per-CPU counter: what any design that keeps three kprobes on every
  * interrupt costs at least. Never part of kvm_irqpath.ko. kvm and kvm_amd

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 kdir=$(realpath "$1"); out=$(realpath -m "$2")
-repo=$(cd "$(dirname "$0")/.." && pwd)
+repo=$(cd "$(dirname "$0")/../.." && pwd)
 kver=$(cat "$kdir/kver")
 module_ko=${MODULE_KO:-$out/mod/kvm_irqpath.ko}
 e2e=${E2E_DIR:-$repo/tests/e2e}

@@ -1,8 +1,8 @@
 # Shared by check.sh, demo.sh, guest-shell.sh: prepare one kernel's guest.
 # prepare <6.1|6.12>: fetch the kernel, build the tracer, test modules, guest binaries and initramfs.
 # Sets KDIR KVER OUT T_FETCH T_BUILD; on failure returns 1 with FAIL_STEP set (logs under $OUT).
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-S=$REPO/scripts
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+S=$REPO/tests/harness
 
 prepare() {
     local t=$SECONDS

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build (once) the debug kernel for `make check-debug`: Debian's linux-source-6.12, x86_64 defconfig
-# + kvm_guest.config + scripts/debug-kernel.config (KASAN, lockdep, ...; KVM/VFIO as modules).
+# + kvm_guest.config + tests/harness/debug-kernel.config (KASAN, lockdep, ...; KVM/VFIO as modules).
 # usage: debug-kernel.sh   -> prints the kernel dir (last line of stdout); called as kernel.sh 6.12-debug
 # The kernel dir is laid out like kernel.sh's: boot/vmlinuz-<kver>, kver, lib/modules/<kver>
 # (modules installed, depmod run) and build (-> the O= build dir, for make -C <dir>/build M=...).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make against an unpacked kernel dir (scripts/kernel.sh), in the trixie build
+# make against an unpacked kernel dir (tests/harness/kernel.sh), in the trixie build
 # root when that kernel's kbuild needs it (the dir holds a file `buildroot`).
 # usage: kmake.sh <kerneldir> <make arguments...>
 set -euo pipefail

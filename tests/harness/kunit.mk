@@ -4,7 +4,7 @@
 .PHONY: kunit kunit-coverage
 
 kunit:
-	scripts/kunit.sh
+	tests/harness/kunit.sh
 
 kunit-coverage:
-	scripts/kunit.sh --coverage
+	tests/harness/kunit.sh --coverage

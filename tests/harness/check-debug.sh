@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make check-debug: the e2e suite (mode check) and the stress suite on the debug kernel
-# (scripts/debug-kernel.sh: 6.12 from linux-source-6.12 with KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
+# (tests/harness/debug-kernel.sh: 6.12 from linux-source-6.12 with KASAN, lockdep, DEBUG_ATOMIC_SLEEP,
 # PROVE_RCU, DEBUG_OBJECTS). A run fails on any failed TAP line and on any kernel report in a
 # guest's console log (BUG, WARNING, Oops, KASAN, lockdep, ODEBUG, ...).
 # Ends with "check-debug: N passed, N failed".

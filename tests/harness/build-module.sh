@@ -4,7 +4,7 @@
 set -euo pipefail
 
 kdir=$(realpath "$1"); out=$(realpath -m "$2")
-repo=${REPO:-$(cd "$(dirname "$0")/.." && pwd)}
+repo=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 
 kbuild() {   # kbuild <name> <srcdir-with-Kbuild> <copy...>: copy into $out/<name>, build, reject warnings
     local name=$1 dst=$out/$1; shift

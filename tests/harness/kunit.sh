@@ -5,8 +5,8 @@
 # files are linked into drivers/misc/kvm_irqpath/ of a cached source tree the
 # way an in-tree driver would sit there.
 #
-#   scripts/kunit.sh              build + run; ends with "kunit: N passed, N failed"
-#   scripts/kunit.sh --coverage   same in a separate gcov build; line coverage of the logic
+#   tests/harness/kunit.sh              build + run; ends with "kunit: N passed, N failed"
+#   tests/harness/kunit.sh --coverage   same in a separate gcov build; line coverage of the logic
 #
 # Cache (outside the repo, keyed by the package version):
 #   $KUNIT_CACHE/linux-<ver>      extracted source tree (shared, patched once)
@@ -15,7 +15,7 @@
 # Exit status: 0 only when at least one case ran and none failed.
 set -uo pipefail
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE=${KUNIT_CACHE:-/var/cache/kvm_irqpath/kunit}
 PKG=linux-source-6.12
 JOBS=${KUNIT_JOBS:-2}

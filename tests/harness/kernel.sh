@@ -4,7 +4,7 @@
 # env: KVER_61 / KVER_612 / KVER_73 override the pinned kernel ABI names; CACHE (default /var/cache/kvm_irqpath)
 # 6.1 and 6.12 come from this host's Debian 12 archive. 7.3 comes from trixie-backports through
 # an apt state of its own (the host's apt configuration is never changed), and its modules are
-# built in the trixie root of scripts/buildroot.sh: the kernel dir then holds a file `buildroot`.
+# built in the trixie root of tests/harness/buildroot.sh: the kernel dir then holds a file `buildroot`.
 set -euo pipefail
 
 ver=${1:-6.12}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Static checks of the kernel code: sparse against each kernel's headers and
-# checkpatch.pl --strict from the kernel tree that scripts/kunit.sh keeps.
+# Static checks of the kernel code: sparse and W=1 against each kernel's headers
+# (in the trixie root for 7.3) and checkpatch.pl --strict, with its data files,
+# taken once from Debian's linux-source-6.12 and cached.
 # Prints TAP lines and ends with "lint: N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/lane.sh"

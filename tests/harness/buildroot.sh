@@ -10,7 +10,7 @@
 set -euo pipefail
 
 CACHE=${CACHE:-/var/cache/kvm_irqpath}
-REPO=${REPO:-$(cd "$(dirname "$0")/.." && pwd)}
+REPO=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 export CACHE REPO
 suite=trixie
 pkgs=gcc-14,make,libc6-dev,libelf-dev,bc,flex,bison,kmod,dwarves,python3,libssl3t64,sparse,xz-utils,zstd,cpio

@@ -16,7 +16,7 @@ dev=()
 if [ "${QEMU_HOSTROOT:-1}" = 1 ]; then
     # host programs (python3 for irqpath) run in a chroot of it: tests/e2e/hostroot.sh
     dev=(-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap)
-    append="$append irqpath.hostrepo=$(cd "$(dirname "$0")/.." && pwd)"
+    append="$append irqpath.hostrepo=$(cd "$(dirname "$0")/../.." && pwd)"
 fi
 if [ "${QEMU_IOMMU:-1}" = 1 ]; then
     # intel-iommu must come before the PCI devices it translates; TCG has no kernel irqchip,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Benchmark (issue 10): for each kernel build the guest and boot it in mode=bench
+# Benchmark: for each kernel build the guest and boot it in mode=bench
 # (tests/e2e/bench.sh): interrupts/s with no tracer, kvm_irqpath, bpftrace, tracefs
 # kprobe events and the bare-kprobe floor, interleaved; print a table per kernel and
 # workload (irqfd: eventfd writes to MSI irqfds; edu: VFIO MSIs of the edu device).
