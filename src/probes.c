@@ -412,39 +412,6 @@ static void irqpath_detach(struct irqpath_probe *p,
 	WRITE_ONCE(p->state, state);
 }
 
-static int irqpath_module_notify(struct notifier_block *nb,
-				 unsigned long action, void *data)
-{
-	struct irqpath_btf_set *set = NULL;
-	struct module *mod = data;
-	unsigned int i;
-
-	if (action != MODULE_STATE_COMING && action != MODULE_STATE_GOING)
-		return NOTIFY_DONE;
-
-	mutex_lock(&irqpath_probe_mutex);
-	for (i = 0; i < irqpath_nr_probes && !irqpath_probes_stopping; i++) {
-		struct irqpath_probe *p = &irqpath_probes[i];
-
-		if (!p->module || strcmp(p->module, mod->name) || p->tp_funcs)
-			continue;
-		if (action == MODULE_STATE_COMING) {
-			if (!set)
-				set = irqpath_btf_set_new();
-			irqpath_attach(p, set);
-		} else {
-			irqpath_detach(p, IRQPATH_PROBE_GONE);
-		}
-	}
-	mutex_unlock(&irqpath_probe_mutex);
-	irqpath_btf_set_free(set);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block irqpath_module_nb = {
-	.notifier_call = irqpath_module_notify,
-};
-
 static struct tracepoint *irqpath_find_tp(struct module *mod, const char *name)
 {
 	unsigned int i;
@@ -502,35 +469,61 @@ static void irqpath_attach_tp(struct irqpath_probe *p, struct module *mod,
 }
 
 /*
+ * A module comes or goes: attach or detach the probes on it, those on its
+ * tracepoints (tps, from the tracepoint notifier) or the others.
+ */
+static void irqpath_module_event(struct module *mod, unsigned long action,
+				 bool tps)
+{
+	struct irqpath_btf_set *set = NULL;
+	unsigned int i;
+
+	mutex_lock(&irqpath_probe_mutex);
+	for (i = 0; i < irqpath_nr_probes && !irqpath_probes_stopping; i++) {
+		struct irqpath_probe *p = &irqpath_probes[i];
+
+		if (!p->module || strcmp(p->module, mod->name) ||
+		    !p->tp_funcs != !tps)
+			continue;
+		if (action == MODULE_STATE_GOING) {
+			irqpath_detach(p, IRQPATH_PROBE_GONE);
+			continue;
+		}
+		if (!set)
+			set = irqpath_btf_set_new();
+		if (tps)
+			irqpath_attach_tp(p, mod, set);
+		else
+			irqpath_attach(p, set);
+	}
+	mutex_unlock(&irqpath_probe_mutex);
+	irqpath_btf_set_free(set);
+}
+
+static int irqpath_module_notify(struct notifier_block *nb,
+				 unsigned long action, void *data)
+{
+	if (action == MODULE_STATE_COMING || action == MODULE_STATE_GOING)
+		irqpath_module_event(data, action, false);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block irqpath_module_nb = {
+	.notifier_call = irqpath_module_notify,
+};
+
+/*
  * Tracepoints of modules: registering replays COMING for the loaded ones.
  * GOING comes before the tracepoint core checks that nothing is attached.
  */
 static int irqpath_tp_notify(struct notifier_block *nb, unsigned long action,
 			     void *data)
 {
-	struct irqpath_btf_set *set = NULL;
 	struct tp_module *tp_mod = data;
-	unsigned int i;
 
 	if (action != MODULE_STATE_COMING && action != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
-
-	mutex_lock(&irqpath_probe_mutex);
-	for (i = 0; i < irqpath_nr_probes && !irqpath_probes_stopping; i++) {
-		struct irqpath_probe *p = &irqpath_probes[i];
-
-		if (!p->tp_funcs || strcmp(p->module, tp_mod->mod->name))
-			continue;
-		if (action == MODULE_STATE_COMING) {
-			if (!set)
-				set = irqpath_btf_set_new();
-			irqpath_attach_tp(p, tp_mod->mod, set);
-		} else {
-			irqpath_detach(p, IRQPATH_PROBE_GONE);
-		}
-	}
-	mutex_unlock(&irqpath_probe_mutex);
-	irqpath_btf_set_free(set);
+	irqpath_module_event(tp_mod->mod, action, true);
 	return NOTIFY_OK;
 }
 

@@ -31,6 +31,21 @@ static LIST_HEAD(irqpath_pending);
 static LIST_HEAD(irqpath_dead);
 static LIST_HEAD(irqpath_spares);
 
+static unsigned int irqpath_nr_spares;
+static atomic_long_t irqpath_alloc_failures = ATOMIC_LONG_INIT(0);
+/* Every record allocated and not yet freed: VMs, spares, unattributed. */
+static atomic_t irqpath_nr_records = ATOMIC_INIT(0);
+
+/* Events that no VM can be tied to; never in the hash. */
+struct irqpath_vm *irqpath_unattributed;
+
+static atomic64_t irqpath_seq = ATOMIC64_INIT(0);
+static const struct irqpath_registry_ops *irqpath_ops;
+static bool irqpath_stopping;
+
+static void irqpath_work_fn(struct work_struct *work);
+static DECLARE_WORK(irqpath_work, irqpath_work_fn);
+
 /*
  * Keys of recently destroyed VMs, under irqpath_reg_lock. A VM is retired
  * at kvm_arch_destroy_vm entry, but a late event of its teardown (a timer,
@@ -64,20 +79,6 @@ static void irqpath_gone_add(const void *key)
 	irqpath_gone[irqpath_gone_next] = key;
 	irqpath_gone_next = (irqpath_gone_next + 1) % IRQPATH_GONE_KEYS;
 }
-static unsigned int irqpath_nr_spares;
-static atomic_long_t irqpath_alloc_failures = ATOMIC_LONG_INIT(0);
-/* Every record allocated and not yet freed: VMs, spares, unattributed. */
-static atomic_t irqpath_nr_records = ATOMIC_INIT(0);
-
-/* Events that no VM can be tied to; never in the hash. */
-struct irqpath_vm *irqpath_unattributed;
-
-static atomic64_t irqpath_seq = ATOMIC64_INIT(0);
-static const struct irqpath_registry_ops *irqpath_ops;
-static bool irqpath_stopping;
-
-static void irqpath_work_fn(struct work_struct *work);
-static DECLARE_WORK(irqpath_work, irqpath_work_fn);
 
 static void irqpath_vm_release(struct irqpath_vm *vm)
 {
