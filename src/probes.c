@@ -15,7 +15,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/kallsyms.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/slab.h>
@@ -246,47 +245,43 @@ static enum irqpath_proto_state irqpath_proto_check(struct irqpath_probe *p,
 }
 
 /*
- * Slow path of IRQPATH_FENTRY: ip is not the one the hook knows. The filter
- * names the function alone, so ftrace calls the hook for every function of
- * that name: since 6.7 xen-privcmd has its own irqfd_wakeup/irqfd_inject.
- * Only the function of the probe's own module is ours.
+ * Where module:sym is, by the kprobes' own lookup (kallsyms is not
+ * exported): a disabled kprobe is resolved and never armed. 0 if absent.
  */
-bool irqpath_probe_owns(struct irqpath_probe *p, unsigned long ip)
+static unsigned long irqpath_lookup(const char *target)
 {
-	const char *sym = p->symbols[READ_ONCE(p->sym_idx)];
-	char buf[KSYM_SYMBOL_LEN];
-	size_t ns = strlen(sym), nm;
-	const char *mod;
-	bool ours;
+	struct kprobe kp = {
+		.symbol_name = target,
+		.flags = KPROBE_FLAG_DISABLED,
+	};
+	unsigned long addr;
 
-	if (!p->module)
-		return true;
-	if (ip == READ_ONCE(p->foreign_ip))
-		return false;
-	sprint_symbol(buf, ip);		/* "name+off/size [module]" */
-	mod = strrchr(buf, '[');
-	nm = strlen(p->module);
-	ours = !strncmp(buf, sym, ns) && buf[ns] == '+' && mod &&
-	       !strncmp(mod + 1, p->module, nm) &&
-	       (mod[1 + nm] == ']' || mod[1 + nm] == ' ');
-	if (ours)
-		WRITE_ONCE(p->ip, ip);
-	else
-		WRITE_ONCE(p->foreign_ip, ip);
-	return ours;
+	if (register_kprobe(&kp))
+		return 0;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	return addr;
 }
 
 /*
- * The filter names the function alone: ftrace matches it in every loaded
- * module; the hook keeps to its own (irqpath_probe_owns).
+ * A filter by name would match the name in every module: since 6.7
+ * xen-privcmd has an irqfd_wakeup and an irqfd_inject of its own. A probe
+ * of a module filters on the address of its module's function.
  */
 static int irqpath_set_filter(struct irqpath_probe *p, const char *sym)
 {
+	unsigned long addr;
 	int ret;
 
 	memset(&p->ops, 0, sizeof(p->ops));
-	strscpy(p->target, sym, sizeof(p->target));
-	ret = ftrace_set_filter(&p->ops, p->target, strlen(p->target), 1);
+	if (!p->module) {
+		strscpy(p->target, sym, sizeof(p->target));
+		ret = ftrace_set_filter(&p->ops, p->target, strlen(p->target), 1);
+	} else {
+		snprintf(p->target, sizeof(p->target), "%s:%s", p->module, sym);
+		addr = irqpath_lookup(p->target);
+		ret = addr ? ftrace_set_filter_ip(&p->ops, addr, 0, 1) : -ENOENT;
+	}
 	if (ret) {
 		ftrace_free_filter(&p->ops);
 		/* no such traceable function (yet) */
@@ -370,8 +365,6 @@ static void irqpath_attach(struct irqpath_probe *p, struct irqpath_btf_set *set)
 			continue;
 		}
 		WRITE_ONCE(p->sym_idx, i);
-		WRITE_ONCE(p->ip, 0);
-		WRITE_ONCE(p->foreign_ip, 0);
 		ret = irqpath_register(p, sym);
 		if (!ret) {
 			WRITE_ONCE(p->proto, proto);

@@ -17,15 +17,40 @@
 #define IRQPATH_HAVE_DIRECT	0
 #endif
 
+#if IRQPATH_HAVE_DIRECT
+/*
+ * A live patch (an IPMODIFY ftrace_ops) of a function whose direct call we
+ * hold asks us whether it may share it; without ops_func the patch fails
+ * with -EBUSY. Our stub never calls the function: it returns to where
+ * ftrace sends it, the patched function when there is one. So sharing
+ * needs nothing of us, as for a BPF trampoline that does not call the
+ * original either.
+ */
+#ifdef IRQPATH_OPS_FUNC_IP
+static inline int irqpath_direct_share(struct ftrace_ops *ops,
+				       unsigned long ip,
+				       enum ftrace_ops_cmd cmd)
+#else
+static inline int irqpath_direct_share(struct ftrace_ops *ops,
+				       enum ftrace_ops_cmd cmd)
+#endif
+{
+	return 0;
+}
+#endif
+
 static inline int irqpath_direct_register(struct ftrace_ops *ops,
 					  unsigned long addr)
 {
 #if !IRQPATH_HAVE_DIRECT
 	return -ENODEV;
-#elif defined(IRQPATH_FTRACE_DIRECT_MULTI)
+#else
+	ops->ops_func = irqpath_direct_share;
+#ifdef IRQPATH_FTRACE_DIRECT_MULTI
 	return register_ftrace_direct_multi(ops, addr);
 #else
 	return register_ftrace_direct(ops, addr);
+#endif
 #endif
 }
 

@@ -81,8 +81,6 @@ struct irqpath_probe {
 	int sym_idx;			/* index of the attached symbol */
 	bool is_direct;			/* attached through direct */
 	void *tp_func;			/* the attached tracepoint probe */
-	unsigned long ip;		/* the traced function, once seen */
-	unsigned long foreign_ip;	/* a namesake in another module */
 	char target[MODULE_NAME_LEN + KSYM_NAME_LEN + 2];
 	struct ftrace_ops ops;
 	struct kretprobe krp;
@@ -106,7 +104,6 @@ const char *irqpath_probe_via(const struct irqpath_probe *p);
 u64 irqpath_probe_hits(const struct irqpath_probe *p);
 unsigned long irqpath_probe_missed(const struct irqpath_probe *p);
 void irqpath_probes_reset(void);
-bool irqpath_probe_owns(struct irqpath_probe *p, unsigned long ip);
 
 /*
  * A hooked function the kernel's headers declare: the build fails unless
@@ -115,13 +112,6 @@ bool irqpath_probe_owns(struct irqpath_probe *p, unsigned long ip);
 #define IRQPATH_HEADER_PROTO(fn, ret, ...)				\
 	static_assert(__builtin_types_compatible_p(typeof(fn),		\
 						   ret(__VA_ARGS__)))
-
-/* Is ip the function this hook was meant for? One compare once known. */
-static __always_inline bool irqpath_probe_at(struct irqpath_probe *p,
-					     unsigned long ip)
-{
-	return likely(ip == READ_ONCE(p->ip)) || irqpath_probe_owns(p, ip);
-}
 
 static inline struct irqpath_probe *irqpath_fprobe(struct ftrace_ops *ops)
 {
@@ -143,28 +133,24 @@ static inline void irqpath_hit(struct irqpath_probe *p)
  * Defines the ftrace callback name(), which counts the hit and runs the
  * body below it with preemption off, as a kprobe handler would run: ftrace
  * calls entry hooks as they come. One callback per hook, so the hot path
- * has no indirect call; the body is inlined into it. A call from a
- * namesake of the function in another module is no hit.
+ * has no indirect call; the body is inlined into it.
  */
 #define IRQPATH_FENTRY(name)						\
 	static __always_inline void					\
 	name##_body(struct irqpath_probe *p,				\
 		    struct ftrace_regs *fregs);				\
 	static __always_inline void					\
-	name##_run(struct irqpath_probe *p, unsigned long ip,		\
-		   struct ftrace_regs *fregs)				\
+	name##_run(struct irqpath_probe *p, struct ftrace_regs *fregs)	\
 	{								\
 		preempt_disable_notrace();				\
-		if (irqpath_probe_at(p, ip)) {				\
-			irqpath_hit(p);					\
-			name##_body(p, fregs);				\
-		}							\
+		irqpath_hit(p);						\
+		name##_body(p, fregs);					\
 		preempt_enable_notrace();				\
 	}								\
 	void name(unsigned long ip, unsigned long parent_ip,		\
 		  struct ftrace_ops *op, struct ftrace_regs *fregs)	\
 	{								\
-		name##_run(irqpath_fprobe(op), ip, fregs);		\
+		name##_run(irqpath_fprobe(op), fregs);			\
 	}								\
 	static __always_inline void					\
 	name##_body(struct irqpath_probe *p, struct ftrace_regs *fregs)
@@ -198,10 +184,11 @@ static inline void irqpath_hit(struct irqpath_probe *p)
 
 /*
  * stub saves the argument registers where struct pt_regs has them, which
- * is all an entry hook reads, and calls entry(frame). ip is the traced
- * function's call site (return address less the 5-byte call), as ftrace
- * gives its callbacks; cs 0 says the frame is partial, which is what 6.1's
- * ftrace_get_regs() tests; sp is the caller's; flags are not saved (0).
+ * is all an entry hook reads, and calls entry(frame). The rest of the frame
+ * is set so that no reader is misled: ip is the return address less the
+ * 5-byte call (the call site, unless a live patch moved it); cs 0 says the
+ * frame is partial, which is what 6.1's ftrace_get_regs() tests; sp is the
+ * caller's; flags are not saved (0).
  */
 #define IRQPATH_DIRECT_STUB(stub, entry)				\
 	asm(".pushsection .text, \"ax\", @progbits\n"			\
@@ -260,8 +247,7 @@ static inline void irqpath_hit(struct irqpath_probe *p)
 	IRQPATH_FENTRY(name);						\
 	void name##_direct(struct ftrace_regs *fregs)			\
 	{								\
-		name##_run(&irqpath_probes[id],				\
-			   ((struct pt_regs *)fregs)->ip, fregs);	\
+		name##_run(&irqpath_probes[id], fregs);			\
 	}								\
 	static __always_inline void					\
 	name##_body(struct irqpath_probe *p, struct ftrace_regs *fregs)

@@ -46,6 +46,7 @@ make_root() {
 }
 
 make_root
+exec 7>&-	# the lock guards making the root, not its use: builds may run side by side
 if [ "${1:-}" = run ]; then
 	shift
 	# Paths are the same inside and out, so build logs and kernel dirs need no mapping.
