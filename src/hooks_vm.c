@@ -4,6 +4,8 @@
  * record must be retired at destroy, not left for a later VM to inherit.
  */
 #include <linux/kvm_host.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched.h>
 
 #include "irqpath/hooks.h"
@@ -42,9 +44,26 @@ IRQPATH_FENTRY(irqpath_vm_destroy_fentry)
 }
 
 /*
+ * kvm->userspace_pid is the thread that created the VM (task_pid_nr);
+ * records and the eventfd map name the VMM's process. Any context: the
+ * pid lookup is RCU.
+ */
+static pid_t irqpath_tgid_of(pid_t tid)
+{
+	struct task_struct *t;
+	pid_t tgid = tid;
+
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(tid, &init_pid_ns), PIDTYPE_PID);
+	if (t)
+		tgid = task_tgid_nr(t);
+	rcu_read_unlock();
+	return tgid;
+}
+
+/*
  * irqpath_vm_of()'s slow path: a live kvm with no record yet, found lazily
- * when the VM predates us. Its userspace_pid is the VMM thread that
- * created it.
+ * when the VM predates us.
  */
 struct irqpath_vm *irqpath_vm_find(struct kvm *kvm)
 {
@@ -52,6 +71,6 @@ struct irqpath_vm *irqpath_vm_find(struct kvm *kvm)
 
 	if (unlikely(!kvm))
 		return irqpath_unattributed;
-	vm = irqpath_vm_get(kvm, READ_ONCE(kvm->userspace_pid));
+	vm = irqpath_vm_get(kvm, irqpath_tgid_of(READ_ONCE(kvm->userspace_pid)));
 	return vm ?: irqpath_unattributed;
 }

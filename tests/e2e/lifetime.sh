@@ -19,6 +19,19 @@ t_vm_before_insmod() {
 	vm_stop 3
 }
 
+# A VM created by a second thread of its VMM (KVM records that thread's id
+# as the VM's userspace_pid): found lazily, it is still named by the process.
+t_vm_before_insmod_thread() {
+	tracer_unload
+	vm_start 3 -T || { check "vmfire -T starts" false; tracer_load; return; }
+	a=$(vm_pid 3)
+	check "lazy thread: tracer reloads" tracer_load
+	vm_cmd 3 "fire 20"
+	check "lazy thread: found and named by the process id" wait_vm "$a"
+	check "lazy thread: 20 counted" eq A "$(stat "$(vm_dir_of "$a")" irqfd_wakeups)" 20
+	vm_stop 3
+}
+
 # vfree()d VM memory is reused only after a lazy vmap purge, which loading a
 # module forces (set_memory_ro flushes lazy aliases).
 purge_vmap() { modprobe 9pnet 2>/dev/null && rmmod 9pnet 2>/dev/null; true; }

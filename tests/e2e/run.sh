@@ -16,7 +16,7 @@ check "tracer loads" tracer_load
 
 for t in probes_attached msi_irqfd direct_fallback wrong_proto namesake ioapic_deferred signal_msi two_vms_at_once \
 	 reset_control vfio_paths vfio_two_vms pi_ipis irqpath_tool \
-	 vm_before_insmod destroy_and_reuse kvm_modules_cycle \
+	 vm_before_insmod vm_before_insmod_thread destroy_and_reuse kvm_modules_cycle \
 	 tracer_before_kvm unload_under_storm; do
 	start=$(date +%s)
 	log "--- $t"

@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,7 +67,7 @@ static bool in_discard;	/* dropping the rest of an over-long line */
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: " PROG " [-v NVMS] [-g GSI] [-r msi|ioapic] [-c NVCPUS] [-n N] [-m M]\n"
+		"Usage: " PROG " [-v NVMS] [-g GSI] [-r msi|ioapic] [-c NVCPUS] [-T] [-n N] [-m M]\n"
 		"       " PROG " -h\n"
 		"\n"
 		"Create NVMS idle KVM VMs (in-kernel irqchip, NVCPUS vCPUs with the LAPIC\n"
@@ -80,6 +81,8 @@ static void usage(FILE *f)
 		"  -r ioapic  keep the default PIC/IOAPIC routing; irqfd deferred path\n"
 		"             (default GSI %d, must be 0-%d)\n"
 		"  -g GSI     GSI for the irqfd\n"
+		"  -T         create the VMs in a second thread, as a VMM may (KVM\n"
+		"             then records that thread's id, not the process id)\n"
 		"  -n N       one-shot: N eventfd writes per VM, print 'DONE fire N', exit\n"
 		"  -m M       one-shot: M KVM_SIGNAL_MSI per VM, print 'DONE msi M', exit\n"
 		"             (with -n too: fire first, then msi)\n"
@@ -455,15 +458,29 @@ static void command_loop(void)
 
 /* ----------------------------------------------------------------- main */
 
+static void *setup_vms(void *unused)
+{
+	unsigned int i;
+
+	(void)unused;
+	for (i = 0; i < nr_vms; i++)
+		setup_vm(&vms[i], i);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long n_fire = 0, n_msi = 0, v;
-	bool do_fire = false, do_msi = false, gsi_set = false;
+	bool do_fire = false, do_msi = false, gsi_set = false, in_thread = false;
+	pthread_t thread;
 	unsigned int i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "v:g:r:c:n:m:h")) != -1) {
+	while ((opt = getopt(argc, argv, "v:g:r:c:n:m:Th")) != -1) {
 		switch (opt) {
+		case 'T':
+			in_thread = true;
+			break;
 		case 'v':
 			nr_vms = parse_opt_uint(opt, optarg, 1, MAX_VMS);
 			break;
@@ -530,8 +547,16 @@ int main(int argc, char **argv)
 		vms[i].kvm.vm_fd = -1;
 		vms[i].efd = -1;
 	}
-	for (i = 0; i < nr_vms; i++)
-		setup_vm(&vms[i], i);
+	if (in_thread) {
+		errno = pthread_create(&thread, NULL, setup_vms, NULL);
+		if (errno)
+			die_errno("pthread_create");
+		errno = pthread_join(thread, NULL);
+		if (errno)
+			die_errno("pthread_join");
+	} else {
+		setup_vms(NULL);
+	}
 
 	if (do_fire || do_msi) {
 		if (do_fire) {
