@@ -3,6 +3,7 @@
 
 # Every hook this kernel has is attached; the Intel one is absent on AMD.
 t_probes_attached() {
+	sed 's/^/#   probes: /' "$D/probes"
 	for p in vm_init vm_destroy irqfd_wakeup irqfd_defer irqfd_inject \
 		 kvm_set_msi svm_deliver vfio_msi producer_reg producer_unreg \
 		 bypass_add bypass_del irte_update_svm irte_changed; do
