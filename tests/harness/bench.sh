@@ -81,6 +81,8 @@ table() {
             for (j = 1; j <= nf; j++)
                 hp = hp sprintf("%s%s=%s", j > 1 ? " " : "", f[j], hpe(h[c, f[j]], w[c]))
             if (c == "none") { ns = "-"; vb = "-"; vf = "-"; hp = "-" }
+            # latency-bound (one MSI at a time): time per event says nothing of a tracer
+            if (load == "edu") { ns = "-"; vb = "-"; vf = "-" }
             printf "%-14s %11.0f %9s %9s %8s %8s  %s\n", c, r, pct, ns, vb, vf, hp
         }
     }' "$1"
