@@ -9,9 +9,11 @@
 # Prints TAP lines and "dkms: N passed, N failed"; exits non-zero on a failure.
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-K61=${KVER_61:-6.1.0-56-amd64}
-K612=${KVER_612:-6.12.117+deb12-amd64}
-K73=${KVER_73:-7.3.4+deb13-amd64}
+# The kernels the other suites use: kernel.sh's pins (KVER_61, ...), or the newest of a
+# series once Debian has dropped its pin.
+kver_of() { local d; d=$("$REPO/tests/harness/kernel.sh" "$1" 2>/dev/null | tail -1) && cat "$d/kver"; }
+K61=$(kver_of 6.1) K612=$(kver_of 6.12) K73=$(kver_of 7.3)
+echo "# kernels: ${K61:-?} ${K612:-?} ${K73:-?}"
 VER=$(cat "$REPO/VERSION")
 n=0 fail=0
 LOG=$(mktemp /tmp/dkms-test.XXXXXX)
