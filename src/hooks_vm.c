@@ -44,21 +44,27 @@ IRQPATH_FENTRY(irqpath_vm_destroy_fentry)
 }
 
 /*
- * kvm->userspace_pid is the thread that created the VM (task_pid_nr);
- * records and the eventfd map name the VMM's process. Any context: the
- * pid lookup is RCU.
+ * The VMM process of a VM found lazily. kvm->userspace_pid is the thread
+ * that created the VM (task_pid_nr), which may have exited since; the
+ * owner of the VM's mm (kvm holds the mm) is the process. RCU: a task is
+ * freed after a grace period. Any context.
  */
-static pid_t irqpath_tgid_of(pid_t tid)
+static pid_t irqpath_vmm_of(struct kvm *kvm)
 {
-	struct task_struct *t;
-	pid_t tgid = tid;
+	pid_t pid = READ_ONCE(kvm->userspace_pid);
+	struct task_struct *t = NULL;
 
 	rcu_read_lock();
-	t = pid_task(find_pid_ns(tid, &init_pid_ns), PIDTYPE_PID);
+#ifdef CONFIG_MEMCG
+	if (kvm->mm)
+		t = rcu_dereference(kvm->mm->owner);
+#endif
+	if (!t)
+		t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
 	if (t)
-		tgid = task_tgid_nr(t);
+		pid = task_tgid_nr(t);
 	rcu_read_unlock();
-	return tgid;
+	return pid;
 }
 
 /*
@@ -71,6 +77,6 @@ struct irqpath_vm *irqpath_vm_find(struct kvm *kvm)
 
 	if (unlikely(!kvm))
 		return irqpath_unattributed;
-	vm = irqpath_vm_get(kvm, irqpath_tgid_of(READ_ONCE(kvm->userspace_pid)));
+	vm = irqpath_vm_get(kvm, irqpath_vmm_of(kvm));
 	return vm ?: irqpath_unattributed;
 }
