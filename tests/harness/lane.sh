@@ -73,7 +73,8 @@ suite_result() {
 		{ grep -E '^[[:space:]]*not ok' "$log" || true; } | sed 's/^/  /'
 	fi
 	TOTAL_P=$((TOTAL_P + p)) TOTAL_F=$((TOTAL_F + f)) TOTAL_S=$((TOTAL_S + s))
-	SUITE_LINE="$name: $p passed, $f failed$([ "$s" -gt 0 ] && echo ", $s skipped")"
+	SUITE_LINE="$name: $p passed, $f failed"
+	if [ "$s" -gt 0 ]; then SUITE_LINE="$SUITE_LINE, $s skipped"; fi
 }
 
 lane_total() {
