@@ -35,10 +35,18 @@ make_root() {
 	mirror=${mirror:-http://deb.debian.org/debian}
 	log "creating $root from $mirror ($suite, minbase)"
 	rm -rf "$root.tmp"
-	local t=$SECONDS
-	mmdebstrap --quiet --variant=minbase --include="$pkgs" \
-		--keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
-		"$suite" "$root.tmp" "deb ${mirror%/} $suite main" >&2
+	local t=$SECONDS try
+	# A mirror can fail a download now and then (seen once): retry, then try again.
+	for try in 1 2 3; do
+		rm -rf "$root.tmp"
+		env -u APT_CONFIG mmdebstrap --quiet --variant=minbase --include="$pkgs" \
+			--aptopt='Acquire::Retries "5"' \
+			--keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
+			"$suite" "$root.tmp" "deb ${mirror%/} $suite main" >&2 && break
+		log "mmdebstrap failed (attempt $try of 3)"
+		[ "$try" = 3 ] && exit 1
+		sleep 10
+	done
 	ln -sf gcc-14 "$root.tmp/usr/bin/gcc"
 	rm -rf "$root"; mv "$root.tmp" "$root"
 	touch "$root/.ready"

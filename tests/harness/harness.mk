@@ -1,4 +1,6 @@
 # Test-harness targets; included by the top-level Makefile.
+# Every apt below retries a transient download error (tests/harness/apt.conf).
+export APT_CONFIG := $(CURDIR)/tests/harness/apt.conf
 .PHONY: check demo guest-shell kernels deps
 
 deps:

@@ -3,6 +3,8 @@
 # Sets KDIR KVER OUT T_FETCH T_BUILD; on failure returns 1 with FAIL_STEP set (logs under $OUT).
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 S=$REPO/tests/harness
+# apt retries transient download errors, also when a script runs outside make
+export APT_CONFIG=${APT_CONFIG:-$S/apt.conf}
 
 prepare() {
     local t=$SECONDS
