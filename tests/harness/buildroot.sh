@@ -36,16 +36,18 @@ make_root() {
 	log "creating $root from $mirror ($suite, minbase)"
 	rm -rf "$root.tmp"
 	local t=$SECONDS try
-	# A mirror can fail a download now and then (seen once): retry, then try again.
-	for try in 1 2 3; do
+	# Debian's mirrors are briefly inconsistent while they sync after each dinstall
+	# (01:52, 07:52, 13:52, 19:52 UTC): two fresh runs here failed at 01:5x and 02:0x
+	# with "apt download failed". Retry with a growing pause before giving up.
+	for try in 1 2 3 4 5; do
 		rm -rf "$root.tmp"
 		env -u APT_CONFIG mmdebstrap --quiet --variant=minbase --include="$pkgs" \
 			--aptopt='Acquire::Retries "5"' \
 			--keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
 			"$suite" "$root.tmp" "deb ${mirror%/} $suite main" >&2 && break
-		log "mmdebstrap failed (attempt $try of 3)"
-		[ "$try" = 3 ] && exit 1
-		sleep 10
+		log "mmdebstrap failed (attempt $try of 5)"
+		[ "$try" = 5 ] && exit 1
+		sleep $((15 * try * try))
 	done
 	ln -sf gcc-14 "$root.tmp/usr/bin/gcc"
 	rm -rf "$root"; mv "$root.tmp" "$root"
