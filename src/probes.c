@@ -263,25 +263,30 @@ static unsigned long irqpath_lookup(const char *target)
 	return addr;
 }
 
+/* A probe's target: "module:symbol", or the symbol alone in vmlinux. */
+static void irqpath_set_target(struct irqpath_probe *p, const char *sym)
+{
+	if (p->module)
+		snprintf(p->target, sizeof(p->target), "%s:%s", p->module, sym);
+	else
+		strscpy(p->target, sym, sizeof(p->target));
+}
+
 /*
  * A filter by name would match the name in every module: since 6.7
  * xen-privcmd has an irqfd_wakeup and an irqfd_inject of its own. A probe
- * of a module filters on the address of its module's function.
+ * of a module filters on the address of its module's function (addr);
+ * one in vmlinux (addr 0) by name.
  */
-static int irqpath_set_filter(struct irqpath_probe *p, const char *sym)
+static int irqpath_set_filter(struct irqpath_probe *p, unsigned long addr)
 {
-	unsigned long addr;
 	int ret;
 
 	memset(&p->ops, 0, sizeof(p->ops));
-	if (!p->module) {
-		strscpy(p->target, sym, sizeof(p->target));
+	if (addr)
+		ret = ftrace_set_filter_ip(&p->ops, addr, 0, 1);
+	else
 		ret = ftrace_set_filter(&p->ops, p->target, strlen(p->target), 1);
-	} else {
-		snprintf(p->target, sizeof(p->target), "%s:%s", p->module, sym);
-		addr = irqpath_lookup(p->target);
-		ret = addr ? ftrace_set_filter_ip(&p->ops, addr, 0, 1) : -ENOENT;
-	}
 	if (ret) {
 		ftrace_free_filter(&p->ops);
 		/* no such traceable function (yet) */
@@ -298,9 +303,16 @@ static int irqpath_set_filter(struct irqpath_probe *p, const char *sym)
  */
 static int irqpath_register_fentry(struct irqpath_probe *p, const char *sym)
 {
+	unsigned long addr = 0;
 	int ret;
 
-	ret = irqpath_set_filter(p, sym);
+	irqpath_set_target(p, sym);
+	if (p->module) {
+		addr = irqpath_lookup(p->target);
+		if (!addr)
+			return -ENOENT;
+	}
+	ret = irqpath_set_filter(p, addr);
 	if (ret)
 		return ret;
 	WRITE_ONCE(p->is_direct, false);
@@ -315,7 +327,7 @@ static int irqpath_register_fentry(struct irqpath_probe *p, const char *sym)
 			pr_warn("direct call on %s failed: %d, using ftrace\n",
 				sym, ret);
 		ftrace_free_filter(&p->ops);
-		ret = irqpath_set_filter(p, sym);
+		ret = irqpath_set_filter(p, addr);
 		if (ret)
 			return ret;
 	}
@@ -331,10 +343,7 @@ static int irqpath_register(struct irqpath_probe *p, const char *sym)
 	if (!p->ret)
 		return irqpath_register_fentry(p, sym);
 
-	if (p->module)
-		snprintf(p->target, sizeof(p->target), "%s:%s", p->module, sym);
-	else
-		strscpy(p->target, sym, sizeof(p->target));
+	irqpath_set_target(p, sym);
 	memset(&p->krp, 0, sizeof(p->krp));
 	p->krp.kp.symbol_name = p->target;
 	p->krp.entry_handler = p->entry;

@@ -14,14 +14,14 @@ t_probes_attached() {
 	done
 	# the hooks on every interrupt are direct calls; the rest as designed
 	check "probes: how each is hooked" eq via \
-		"$(awk '{ printf "%s=%s ", $1, $5 }' "$D/probes")" \
+		"$(probe_column 5)" \
 		"vm_init=kretprobe vm_destroy=ftrace irqfd_wakeup=direct irqfd_defer=ftrace \
 irqfd_inject=direct kvm_set_msi=direct vmx_deliver=- svm_deliver=direct vfio_msi=kretprobe \
 producer_reg=ftrace producer_unreg=ftrace bypass_add=ftrace bypass_del=ftrace \
 irte_update_vmx=- irte_update_svm=ftrace irte_changed=tracepoint pi_wakeup=- "
 	# every attached hook's prototype was checked: by BTF, or at build time
 	check "probes: how each prototype is checked" eq proto \
-		"$(awk '{ printf "%s=%s ", $1, $6 }' "$D/probes")" \
+		"$(probe_column 6)" \
 		"vm_init=header vm_destroy=header irqfd_wakeup=btf irqfd_defer=header \
 irqfd_inject=btf kvm_set_msi=header vmx_deliver=- svm_deliver=btf vfio_msi=btf \
 producer_reg=header producer_unreg=header bypass_add=header bypass_del=header \

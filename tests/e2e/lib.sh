@@ -53,6 +53,8 @@ unattr() { awk -v k="$1" '$1 == k { print $2 }' "$D/unattributed"; }
 probe_state() { awk -v p="$1" '$1 == p { print $3 }' "$D/probes"; }
 probe_hits() { awk -v p="$1" '$1 == p { print $4 }' "$D/probes"; }
 probe_via() { awk -v p="$1" '$1 == p { print $5 }' "$D/probes"; }
+# probe_column <n>: "<probe>=<column n> " for every probe
+probe_column() { awk -v c="$1" '{ printf "%s=%s ", $1, $c }' "$D/probes"; }
 
 # Allocations made from kvm_irqpath's own code while on: the kmalloc,
 # kmem_cache_alloc and alloc_percpu events print their call site with %pS,
