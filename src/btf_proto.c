@@ -341,6 +341,42 @@ int irqpath_btf_tp_proto(const struct irqpath_btf *btf, const char *tp,
 }
 
 /*
+ * Where struct sname keeps member, in bytes, if its type spells as type:
+ * how a hook reads a field of a struct private to its module. -ENOENT: no
+ * such struct or member; -EINVAL: another type, or a bit field.
+ */
+int irqpath_btf_member_off(const struct irqpath_btf *btf, const char *sname,
+			   const char *member, const char *type)
+{
+	const struct btf_type *t = irqpath_btf_find(btf, sname, BTF_KIND_STRUCT);
+	const struct btf_member *m;
+	char got[IRQPATH_PROTO_LEN];
+	unsigned int i, bits;
+	size_t pos = 0;
+	const char *s;
+
+	if (!t)
+		return -ENOENT;
+	m = (const void *)(t + 1);
+	for (i = 0; i < BTF_INFO_VLEN(t->info); i++, m++) {
+		s = irqpath_btf_str(btf, m->name_off);
+		if (!s || strcmp(s, member))
+			continue;
+		bits = BTF_INFO_KFLAG(t->info) ? BTF_MEMBER_BIT_OFFSET(m->offset) :
+						 m->offset;
+		if ((BTF_INFO_KFLAG(t->info) && BTF_MEMBER_BITFIELD_SIZE(m->offset)) ||
+		    bits % 8 || bits / 8 >= t->size || bits / 8 > S16_MAX)
+			return -EINVAL;
+		got[0] = '\0';
+		if (!irqpath_btf_spell(btf, m->type, got, sizeof(got), &pos, 0) ||
+		    strcmp(got, type))
+			return -EINVAL;
+		return bits / 8;
+	}
+	return -ENOENT;
+}
+
+/*
  * Same number of parameters, and each the same type, but where want says
  * "?": a parameter the hook does not read may be of any type.
  */

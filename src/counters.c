@@ -23,6 +23,9 @@ const char *const irqpath_counter_names[IRQPATH_NR_COUNTERS] = {
 	[IRQPATH_BYPASS_DEL]		= "bypass_del",
 	[IRQPATH_IRTE_POSTED]		= "irte_posted",
 	[IRQPATH_IRTE_REMAPPED]		= "irte_remapped",
+	[IRQPATH_DELIVERIES_POSTED]	= "deliveries_posted",
+	[IRQPATH_DELIVERIES_KICKED]	= "deliveries_kicked",
+	[IRQPATH_PI_WAKEUPS]		= "pi_wakeups",
 };
 
 const char *const irqpath_gsi_col_names[IRQPATH_GSI_NR] = {
@@ -30,6 +33,13 @@ const char *const irqpath_gsi_col_names[IRQPATH_GSI_NR] = {
 	[IRQPATH_GSI_FAST]	= "fast",
 	[IRQPATH_GSI_DEFERRED]	= "deferred",
 	[IRQPATH_GSI_INJECTS]	= "injects",
+};
+
+const char *const irqpath_vcpu_col_names[IRQPATH_VCOL_NR] = {
+	[IRQPATH_VCOL_DELIVERIES]	= "deliveries",
+	[IRQPATH_VCOL_POSTED]		= "posted",
+	[IRQPATH_VCOL_KICKED]		= "kicked",
+	[IRQPATH_VCOL_PI_WAKEUPS]	= "pi_wakeups",
 };
 
 /*

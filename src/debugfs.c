@@ -117,8 +117,7 @@ DEFINE_SHOW_ATTRIBUTE(info);
 static int unattributed_show(struct seq_file *m, void *v)
 {
 	struct irqpath_counts *val;
-	unsigned long missed = 0, failures;
-	unsigned int i;
+	unsigned long missed, failures;
 
 	val = kmalloc(sizeof(*val), GFP_KERNEL);
 	if (!val)
@@ -128,10 +127,8 @@ static int unattributed_show(struct seq_file *m, void *v)
 	irqpath_render_owners(m, irqpath_unattributed, val);
 	kfree(val);
 
+	missed = irqpath_probes_missed();
 	spin_lock(&irqpath_read_lock);
-	for (i = 0; i < irqpath_nr_probes; i++)
-		missed += irqpath_probe_missed(&irqpath_probes[i]) -
-			  irqpath_probes[i].missed_base;
 	failures = irqpath_registry_alloc_failures() -
 		   irqpath_alloc_failures_base;
 	spin_unlock(&irqpath_read_lock);
@@ -162,7 +159,8 @@ static int probes_show(struct seq_file *m, void *v)
 		irqpath_render_probe(m, p->name, irqpath_probe_symbol(p),
 				     irqpath_probe_state_name(READ_ONCE(p->state)),
 				     hits, irqpath_probe_via(p),
-				     irqpath_probe_proto_name(p));
+				     irqpath_probe_proto_name(p),
+				     irqpath_probe_layout_name(p));
 	}
 	return 0;
 }

@@ -196,8 +196,3 @@ void irqpath_irte_tp_612(void *data, unsigned int host_irq,
 {
 	irqpath_irte_changed(data, host_irq, set);
 }
-
-/* pi_wakeup_handler(): PIW, a posted interrupt for a blocked vCPU. */
-IRQPATH_FENTRY(irqpath_pi_wakeup_fentry)
-{
-}

@@ -19,6 +19,18 @@ static int __init irqpath_init(void)
 {
 	int ret;
 
+	/*
+	 * PREEMPT_RT runs irqfd_wakeup preemptible with interrupts on (the
+	 * wait-queue lock sleeps) and interrupt handlers in threads: the
+	 * fast/deferred rule (classify.h) needs a wakeup that the next event
+	 * on its CPU cannot interrupt, and the hooks' spinlock_t and
+	 * GFP_ATOMIC would sleep where they run. Wrong counts are worse than
+	 * none.
+	 */
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		pr_err("PREEMPT_RT kernels are not supported: irqfd wakeups there are preemptible, so their path can't be told exactly\n");
+		return -EOPNOTSUPP;
+	}
 	ret = irqpath_pi_ipis_init();
 	if (ret)
 		return ret;

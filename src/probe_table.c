@@ -23,6 +23,10 @@
 #define IRTE_TP_61	"unsigned int, unsigned int, unsigned int, unsigned int, " \
 			"long long unsigned int, bool"
 
+/* struct kvm_lapic, private to arch/x86/kvm; hooks_vcpu.c reads them in this order. */
+#define LAPIC_APICV	{ "kvm_lapic", "apicv_active", "bool" }
+#define LAPIC_VCPU	{ "kvm_lapic", "vcpu", "struct kvm_vcpu *" }
+
 struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 	[IRQPATH_P_VM_INIT] = {
 		/* ret 0: the VM exists; kvm_create_vm itself is inlined */
@@ -63,6 +67,7 @@ struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 				   "vmx_deliver_posted_interrupt"),
 		.protos = PROTOS("struct kvm_lapic *, int, int, int",
 				 "struct kvm_vcpu *, int"),
+		.fields = { LAPIC_APICV, LAPIC_VCPU },
 		.fentry = irqpath_vmx_deliver_fentry,
 		.direct = irqpath_vmx_deliver_fentry_stub,
 	}, [IRQPATH_P_SVM_DELIVER] = {
@@ -72,6 +77,7 @@ struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 				   "svm_deliver_avic_intr"),
 		.protos = PROTOS("struct kvm_vcpu *, int, int, int",
 				 "struct kvm_vcpu *, int"),
+		.fields = { LAPIC_APICV },
 		.fentry = irqpath_svm_deliver_fentry,
 		.direct = irqpath_svm_deliver_fentry_stub,
 	}, [IRQPATH_P_VFIO_MSI] = {
@@ -114,10 +120,29 @@ struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 		.protos = PROTOS(IRTE_TP_617, IRTE_TP_61),
 		.tp_funcs = (void *const []){ irqpath_irte_tp, irqpath_irte_tp_612 },
 	}, [IRQPATH_P_PI_WAKEUP] = {
+		/* a posted interrupt for a blocked vCPU (PIW) */
 		.name = "pi_wakeup", .module = "kvm_intel",
 		.symbols = SYMBOLS("pi_wakeup_handler"),
 		.protos = PROTOS(""),
 		.fentry = irqpath_pi_wakeup_fentry,
+	}, [IRQPATH_P_TDX_DELIVER] = {
+		/* 6.16+ with TDX host support built in; untested */
+		.name = "tdx_deliver", .module = "kvm_intel",
+		.symbols = SYMBOLS("tdx_deliver_interrupt"),
+		.protos = PROTOS("struct kvm_lapic *, int, int, int"),
+		.fields = { {}, LAPIC_VCPU },
+		.fentry = irqpath_tdx_deliver_fentry,
+	}, [IRQPATH_P_GA_LOG] = {
+		/* AMD's PIW: the IOMMU logged an interrupt for a blocked vCPU */
+		.name = "ga_log", .module = "kvm_amd",
+		.symbols = SYMBOLS("avic_ga_log_notifier"),
+		.protos = PROTOS("unsigned int"),
+		.fentry = irqpath_ga_log_fentry,
+	}, [IRQPATH_P_VCPU_WAKE] = {
+		/* counts only the wakeups pi_wakeup and ga_log make */
+		.name = "pi_vcpu_wake", .module = "kvm",
+		.symbols = SYMBOLS("kvm_vcpu_wake_up"),
+		.fentry = irqpath_vcpu_wake_fentry,
 	},
 };
 

@@ -87,21 +87,37 @@ void irqpath_render_gsi(struct seq_file *m, const struct irqpath_vm *vm,
 	}
 }
 
-/* `vcpus`: deliveries per vCPU id, in id order. */
+static void irqpath_render_vcpu_row(struct seq_file *m, const u64 *row)
+{
+	unsigned int i;
+
+	for (i = 0; i < IRQPATH_VCOL_NR; i++)
+		seq_printf(m, " %llu", row[i]);
+	seq_putc(m, '\n');
+}
+
+/* `vcpus`: a row per vCPU id, in id order; columns after the id added at the end. */
 void irqpath_render_vcpus(struct seq_file *m, const struct irqpath_vm *vm,
 			  const struct irqpath_counts *val)
 {
-	unsigned int slot;
+	const u64 *other = val->vcpu[IRQPATH_SLOT_OTHER];
+	unsigned int i, slot;
 	bool first = true;
 	u32 id = 0;
 
-	seq_puts(m, "vcpu deliveries\n");
+	seq_puts(m, "vcpu");
+	for (i = 0; i < IRQPATH_VCOL_NR; i++)
+		seq_printf(m, " %s", irqpath_vcpu_col_names[i]);
+	seq_putc(m, '\n');
 	while (irqpath_next_slot(&vm->vcpu_slots, first, &id, &slot)) {
 		first = false;
-		seq_printf(m, "%u %llu\n", id, val->vcpu[slot]);
+		seq_printf(m, "%u", id);
+		irqpath_render_vcpu_row(m, val->vcpu[slot]);
 	}
-	if (val->vcpu[IRQPATH_SLOT_OTHER])
-		seq_printf(m, "other %llu\n", val->vcpu[IRQPATH_SLOT_OTHER]);
+	if (irqpath_row_used(other, IRQPATH_VCOL_NR)) {
+		seq_puts(m, "other");
+		irqpath_render_vcpu_row(m, other);
+	}
 }
 
 /*
@@ -149,6 +165,16 @@ static const struct {
 	{ "vfio_irqfd",	IRQPATH_VFIO_MSI_IRQFD },
 };
 
+/* Added after "posted" when they came: how deliveries reached their vCPUs. */
+static const struct {
+	const char *title;
+	enum irqpath_counter counter;
+} irqpath_summary_tail[] = {
+	{ "dlv_posted",	IRQPATH_DELIVERIES_POSTED },
+	{ "dlv_kicked",	IRQPATH_DELIVERIES_KICKED },
+	{ "pi_wakeups",	IRQPATH_PI_WAKEUPS },
+};
+
 void irqpath_render_summary_header(struct seq_file *m)
 {
 	unsigned int i;
@@ -156,7 +182,10 @@ void irqpath_render_summary_header(struct seq_file *m)
 	seq_printf(m, "%-20s %8s %-16s", "vm", "pid", "comm");
 	for (i = 0; i < ARRAY_SIZE(irqpath_summary_cols); i++)
 		seq_printf(m, " %10s", irqpath_summary_cols[i].title);
-	seq_printf(m, " %9s\n", "posted");
+	seq_printf(m, " %9s", "posted");
+	for (i = 0; i < ARRAY_SIZE(irqpath_summary_tail); i++)
+		seq_printf(m, " %10s", irqpath_summary_tail[i].title);
+	seq_putc(m, '\n');
 }
 
 /* posted: "<posted>/<producers>" of the VM's bypass producers. */
@@ -174,7 +203,11 @@ void irqpath_render_summary_row(struct seq_file *m, const char *name,
 		seq_printf(m, " %10llu",
 			   val->c[irqpath_summary_cols[i].counter]);
 	snprintf(pp, sizeof(pp), "%u/%u", posted, producers);
-	seq_printf(m, " %9s\n", pp);
+	seq_printf(m, " %9s", pp);
+	for (i = 0; i < ARRAY_SIZE(irqpath_summary_tail); i++)
+		seq_printf(m, " %10llu",
+			   val->c[irqpath_summary_tail[i].counter]);
+	seq_putc(m, '\n');
 }
 
 /*
@@ -252,15 +285,16 @@ void irqpath_render_owners(struct seq_file *m, const struct irqpath_vm *vm,
 }
 
 /*
- * `probes`: "<probe> <symbol|-> <attached|missing|gone> <hits> <via>",
+ * `probes`: "<probe> <symbol|-> <state> <hits> <via> <proto> <layout>",
  * via one of direct, ftrace, kretprobe, tracepoint, or - when not attached.
  */
 void irqpath_render_probe(struct seq_file *m, const char *name,
 			  const char *symbol, const char *state, u64 hits,
-			  const char *via, const char *proto)
+			  const char *via, const char *proto,
+			  const char *layout)
 {
-	seq_printf(m, "%s %s %s %llu %s %s\n", name, symbol, state, hits, via,
-		   proto);
+	seq_printf(m, "%s %s %s %llu %s %s %s\n", name, symbol, state, hits,
+		   via, proto, layout);
 }
 
 /* `reset` takes "1", with or without a newline; nothing else. */

@@ -36,6 +36,8 @@ int irqpath_btf_func_proto(const struct irqpath_btf *btf, const char *func,
 			   char *buf, size_t len);
 int irqpath_btf_tp_proto(const struct irqpath_btf *btf, const char *tp,
 			 char *buf, size_t len);
+int irqpath_btf_member_off(const struct irqpath_btf *btf, const char *sname,
+			   const char *member, const char *type);
 bool irqpath_proto_match(const char *want, const char *got);
 
 #endif /* _IRQPATH_BTF_PROTO_H */

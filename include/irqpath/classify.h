@@ -91,6 +91,23 @@ static inline void irqpath_wakeup_forget(struct irqpath_wakeup *w,
 	cmpxchg(&w->kvm, kvm, NULL);
 }
 
+/*
+ * How a delivery reaches its vCPU. Posted: APICv/AVIC is active on its
+ * local APIC, so the CPU takes the vector from the posted descriptor or
+ * the vAPIC page, without an exit if the vCPU runs. Kicked: the vector is
+ * set in the IRR and the vCPU kicked or woken to inject it. apicv < 0: the
+ * hook could not read it (no layout), and neither is counted.
+ */
+static inline bool irqpath_delivery_path(int apicv, enum irqpath_counter *c,
+					 enum irqpath_vcpu_col *col)
+{
+	if (apicv < 0)
+		return false;
+	*c = apicv ? IRQPATH_DELIVERIES_POSTED : IRQPATH_DELIVERIES_KICKED;
+	*col = apicv ? IRQPATH_VCOL_POSTED : IRQPATH_VCOL_KICKED;
+	return true;
+}
+
 struct irqpath_vm *irqpath_irte_vm(const unsigned long *args, int *host_irq);
 
 /*

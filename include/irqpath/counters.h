@@ -31,6 +31,9 @@ enum irqpath_counter {
 	IRQPATH_BYPASS_DEL,
 	IRQPATH_IRTE_POSTED,
 	IRQPATH_IRTE_REMAPPED,
+	IRQPATH_DELIVERIES_POSTED,	/* APICv/AVIC took it: no exit needed */
+	IRQPATH_DELIVERIES_KICKED,	/* set in the IRR, the vCPU kicked */
+	IRQPATH_PI_WAKEUPS,		/* a blocked vCPU woken by PIW/GA log */
 	IRQPATH_NR_COUNTERS
 };
 
@@ -43,14 +46,24 @@ enum irqpath_gsi_col {
 	IRQPATH_GSI_NR
 };
 
+/* Columns of a `vcpus` row. */
+enum irqpath_vcpu_col {
+	IRQPATH_VCOL_DELIVERIES,
+	IRQPATH_VCOL_POSTED,
+	IRQPATH_VCOL_KICKED,
+	IRQPATH_VCOL_PI_WAKEUPS,
+	IRQPATH_VCOL_NR
+};
+
 extern const char *const irqpath_counter_names[IRQPATH_NR_COUNTERS];
 extern const char *const irqpath_gsi_col_names[IRQPATH_GSI_NR];
+extern const char *const irqpath_vcpu_col_names[IRQPATH_VCOL_NR];
 
 /* One CPU's counts, a sum over CPUs, or a reset baseline. */
 struct irqpath_counts {
 	u64 c[IRQPATH_NR_COUNTERS];
 	u64 gsi[IRQPATH_SLOTS + 1][IRQPATH_GSI_NR];
-	u64 vcpu[IRQPATH_SLOTS + 1];
+	u64 vcpu[IRQPATH_SLOTS + 1][IRQPATH_VCOL_NR];
 	u64 owner[IRQPATH_SLOTS + 1];	/* unattributed VFIO MSIs per VMM pid */
 };
 

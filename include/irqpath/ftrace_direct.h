@@ -54,15 +54,16 @@ static inline int irqpath_direct_register(struct ftrace_ops *ops,
 #endif
 }
 
-static inline void irqpath_direct_unregister(struct ftrace_ops *ops,
-					     unsigned long addr)
+static inline int irqpath_direct_unregister(struct ftrace_ops *ops,
+					    unsigned long addr)
 {
 #if !IRQPATH_HAVE_DIRECT
 	WARN_ON_ONCE(1);	/* never registered */
+	return -ENODEV;
 #elif defined(IRQPATH_FTRACE_DIRECT_MULTI)
-	unregister_ftrace_direct_multi(ops, addr);
+	return unregister_ftrace_direct_multi(ops, addr);
 #else
-	unregister_ftrace_direct(ops, addr, false);
+	return unregister_ftrace_direct(ops, addr, false);
 #endif
 }
 

@@ -56,7 +56,7 @@ static __always_inline struct irqpath_vm *irqpath_irqfd_settle(struct kvm *kvm)
 	return irqpath_irqfd_settle_irqs_on(kvm);
 }
 
-/* hooks_vfio.c: VFIO MSIs, IRQ bypass producers, IRTE updates, PIW. */
+/* hooks_vfio.c: VFIO MSIs, IRQ bypass producers, IRTE updates. */
 struct irqpath_msi_ctx {
 	void *trigger;			/* eventfd vfio_msihandler signals */
 	struct irqpath_vm *irqfd_vm;	/* set when an irqfd consumed it */
@@ -77,10 +77,14 @@ void irqpath_irte_tp(void *data, unsigned int host_irq, struct kvm_vcpu *vcpu,
 void irqpath_irte_tp_612(void *data, unsigned int host_irq,
 			 unsigned int vcpu_id, unsigned int gsi,
 			 unsigned int gvec, u64 pi_desc_addr, bool set);
-IRQPATH_FENTRY_DECL(irqpath_pi_wakeup_fentry);
 
-/* hooks_vcpu.c: delivery to a vCPU's local APIC, per vendor. */
+/* hooks_vcpu.c: delivery to a vCPU's local APIC per vendor, PI wakeups. */
 IRQPATH_FENTRY_DECL(irqpath_vmx_deliver_fentry);
+IRQPATH_FENTRY_DECL(irqpath_tdx_deliver_fentry);
 IRQPATH_FENTRY_DECL(irqpath_svm_deliver_fentry);
+IRQPATH_FENTRY_DECL(irqpath_pi_wakeup_fentry);
+IRQPATH_FENTRY_DECL(irqpath_ga_log_fentry);
+void irqpath_vcpu_wake_fentry(unsigned long ip, unsigned long parent_ip,
+			      struct ftrace_ops *op, struct ftrace_regs *fregs);
 
 #endif /* _IRQPATH_HOOKS_H */

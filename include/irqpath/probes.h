@@ -40,6 +40,9 @@ enum irqpath_probe_id {
 	IRQPATH_P_IRTE_UPDATE_SVM,
 	IRQPATH_P_IRTE_CHANGED,
 	IRQPATH_P_PI_WAKEUP,
+	IRQPATH_P_TDX_DELIVER,
+	IRQPATH_P_GA_LOG,
+	IRQPATH_P_VCPU_WAKE,
 	IRQPATH_NR_PROBES
 };
 
@@ -59,6 +62,25 @@ enum irqpath_proto_state {
 	IRQPATH_PROTO_NO_BTF,	/* attached unchecked: no BTF of it */
 };
 
+/* What the kernel's BTF said of the private fields a hook reads. */
+enum irqpath_layout_state {
+	IRQPATH_LAYOUT_NONE,	/* not attached, or the hook reads none */
+	IRQPATH_LAYOUT_OK,	/* every field found, of the type expected */
+	IRQPATH_LAYOUT_MISSING,	/* some not found: the hook does without */
+};
+
+/*
+ * A field of a struct private to a module (struct kvm_lapic), which a
+ * hook reads at the offset the module's BTF gives, or not at all.
+ */
+struct irqpath_field {
+	const char *strct;
+	const char *member;
+	const char *type;		/* as BTF spells it, see protos */
+};
+
+#define IRQPATH_FIELDS		2
+
 struct irqpath_probe {
 	const char *name;
 	const char *module;		/* NULL for vmlinux */
@@ -68,6 +90,7 @@ struct irqpath_probe {
 	 * without typedefs or qualifiers; "?" for one it does not read.
 	 */
 	const char *const *protos;
+	struct irqpath_field fields[IRQPATH_FIELDS];	/* .strct NULL: unused */
 	ftrace_func_t fentry;		/* an ftrace entry hook, or ... */
 	void (*direct)(void);		/* fentry's direct-call stub, or NULL */
 	kretprobe_handler_t entry;	/* ... a return probe when ret is set */
@@ -78,6 +101,9 @@ struct irqpath_probe {
 	/* Below: runtime state, under irqpath_probe_mutex. */
 	enum irqpath_probe_state state;
 	enum irqpath_proto_state proto;
+	enum irqpath_layout_state layout;
+	s16 field_off[IRQPATH_FIELDS];	/* byte offset, -1 when not known */
+	unsigned long addr, size;	/* the function hooked, in a module */
 	int sym_idx;			/* index of the attached symbol */
 	bool is_direct;			/* attached through direct */
 	void *tp_func;			/* the attached tracepoint probe */
@@ -99,10 +125,11 @@ void irqpath_probes_exit(void);
 
 const char *irqpath_probe_state_name(enum irqpath_probe_state state);
 const char *irqpath_probe_proto_name(const struct irqpath_probe *p);
+const char *irqpath_probe_layout_name(const struct irqpath_probe *p);
 const char *irqpath_probe_symbol(const struct irqpath_probe *p);
 const char *irqpath_probe_via(const struct irqpath_probe *p);
 u64 irqpath_probe_hits(const struct irqpath_probe *p);
-unsigned long irqpath_probe_missed(const struct irqpath_probe *p);
+unsigned long irqpath_probes_missed(void);
 void irqpath_probes_reset(void);
 
 /*
@@ -122,6 +149,13 @@ static inline struct irqpath_probe *
 irqpath_kretprobe(struct kretprobe_instance *ri)
 {
 	return container_of(get_kretprobe(ri), struct irqpath_probe, krp);
+}
+
+/* Is ip inside the function p hooks? Only for probes of a module. */
+static inline bool irqpath_probe_has_ip(const struct irqpath_probe *p,
+					unsigned long ip)
+{
+	return ip - READ_ONCE(p->addr) < READ_ONCE(p->size);
 }
 
 static inline void irqpath_hit(struct irqpath_probe *p)

@@ -129,10 +129,11 @@ static inline void irqpath_inc_gsi(struct irqpath_vm *vm, u32 gsi,
 	this_cpu_inc(vm->pcpu->gsi[irqpath_slot_get(&vm->gsi_slots, gsi)][col]);
 }
 
-static inline void irqpath_inc_vcpu(struct irqpath_vm *vm, u32 vcpu_id)
+static inline void irqpath_inc_vcpu(struct irqpath_vm *vm, u32 vcpu_id,
+				    enum irqpath_vcpu_col col)
 {
 	this_cpu_inc(vm->pcpu->vcpu[irqpath_slot_get(&vm->vcpu_slots,
-						     vcpu_id)]);
+						     vcpu_id)][col]);
 }
 
 #endif /* _IRQPATH_REGISTRY_H */

@@ -31,7 +31,8 @@ void irqpath_render_owners(struct seq_file *m, const struct irqpath_vm *vm,
 			   const struct irqpath_counts *val);
 void irqpath_render_probe(struct seq_file *m, const char *name,
 			  const char *symbol, const char *state, u64 hits,
-			  const char *via, const char *proto);
+			  const char *via, const char *proto,
+			  const char *layout);
 int irqpath_parse_reset(const char *buf, size_t len);
 
 #endif /* _IRQPATH_RENDER_H */

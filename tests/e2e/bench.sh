@@ -19,7 +19,7 @@ REPS=5
 SECS=3
 VMS=4
 GSIS=4
-CONFIGS="none kvm_irqpath irqpath_ftrace bpftrace tracefs tracefs_count floor"
+CONFIGS="none kvm_irqpath irqpath_direct bpftrace tracefs tracefs_count floor"
 LOADS="irqfd edu"
 EDU_CHUNK=100
 for w in $(cat /proc/cmdline); do
@@ -70,11 +70,11 @@ kvm_irqpath_hits() {
 	log "kvm_irqpath hook hits: $(awk '$4 > 0 { printf "%s=%s ", $1, $4 }' $D/probes)" >&2
 }
 kvm_irqpath_stop() { tracer_unload; }
-# irqpath_ftrace: kvm_irqpath with direct=0, every entry hook an ftrace
-# callback, as when BPF trampolines hold the direct calls.
-irqpath_ftrace_start() { tracer_load_ftrace; }
-irqpath_ftrace_hits() { kvm_irqpath_hits; }
-irqpath_ftrace_stop() { tracer_unload; }
+# irqpath_direct: kvm_irqpath with direct=1, the hottest entry hooks
+# direct calls (the default, kvm_irqpath, makes every one an ftrace callback).
+irqpath_direct_start() { tracer_load_direct; }
+irqpath_direct_hits() { kvm_irqpath_hits; }
+irqpath_direct_stop() { tracer_unload; }
 
 # chroot execs env execs bpftrace: $! is bpftrace itself. A background job
 # of a script ignores SIGINT, so bpftrace is stopped with SIGTERM (it prints

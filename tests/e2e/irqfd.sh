@@ -1,31 +1,69 @@
 # SPDX-License-Identifier: GPL-2.0
 # The irqfd paths: MSI fast path, IOAPIC deferred path, KVM_SIGNAL_MSI.
 
-# Every hook this kernel has is attached; the Intel one is absent on AMD.
+# Every hook this kernel has is attached; the other vendor's are absent.
 t_probes_attached() {
 	sed 's/^/#   probes: /' "$D/probes"
+	if [ "$KVM_VENDOR" = kvm_intel ]; then
+		probes_attached_intel
+		return
+	fi
 	for p in vm_init vm_destroy irqfd_wakeup irqfd_defer irqfd_inject \
 		 kvm_set_msi svm_deliver vfio_msi producer_reg producer_unreg \
-		 bypass_add bypass_del irte_update_svm irte_changed; do
+		 bypass_add bypass_del irte_update_svm irte_changed ga_log pi_vcpu_wake; do
 		check "probe $p attached" eq "$p" "$(probe_state $p)" attached
 	done
-	for p in vmx_deliver irte_update_vmx pi_wakeup; do
+	for p in vmx_deliver irte_update_vmx pi_wakeup tdx_deliver; do
 		check "probe $p missing on AMD" eq "$p" "$(probe_state $p)" missing
 	done
-	# the hooks on every interrupt are direct calls; the rest as designed
+	# by default no direct call is taken (direct=1: t_direct_fallback)
 	check "probes: how each is hooked" eq via \
 		"$(probe_column 5)" \
-		"vm_init=kretprobe vm_destroy=ftrace irqfd_wakeup=direct irqfd_defer=ftrace \
-irqfd_inject=direct kvm_set_msi=direct vmx_deliver=- svm_deliver=direct vfio_msi=kretprobe \
+		"vm_init=kretprobe vm_destroy=ftrace irqfd_wakeup=ftrace irqfd_defer=ftrace \
+irqfd_inject=ftrace kvm_set_msi=ftrace vmx_deliver=- svm_deliver=ftrace vfio_msi=kretprobe \
 producer_reg=ftrace producer_unreg=ftrace bypass_add=ftrace bypass_del=ftrace \
-irte_update_vmx=- irte_update_svm=ftrace irte_changed=tracepoint pi_wakeup=- "
+irte_update_vmx=- irte_update_svm=ftrace irte_changed=tracepoint pi_wakeup=- \
+tdx_deliver=- ga_log=ftrace pi_vcpu_wake=ftrace "
 	# every attached hook's prototype was checked: by BTF, or at build time
 	check "probes: how each prototype is checked" eq proto \
 		"$(probe_column 6)" \
 		"vm_init=header vm_destroy=header irqfd_wakeup=btf irqfd_defer=header \
 irqfd_inject=btf kvm_set_msi=header vmx_deliver=- svm_deliver=btf vfio_msi=btf \
 producer_reg=header producer_unreg=header bypass_add=header bypass_del=header \
-irte_update_vmx=- irte_update_svm=btf irte_changed=btf pi_wakeup=- "
+irte_update_vmx=- irte_update_svm=btf irte_changed=btf pi_wakeup=- \
+tdx_deliver=- ga_log=btf pi_vcpu_wake=header "
+	# the struct kvm_lapic field the delivery hook reads was found by BTF
+	check "probes: private fields found" eq layout \
+		"$(probe_column 7 | tr ' ' '\n' | grep -v '=-$' | tr '\n' ' ')" "svm_deliver=btf "
+}
+
+# The same on Intel (the Bochs lane): the vmx hooks and pi_wakeup attached.
+probes_attached_intel() {
+	for p in vm_init vm_destroy irqfd_wakeup irqfd_defer irqfd_inject \
+		 kvm_set_msi vmx_deliver vfio_msi producer_reg producer_unreg \
+		 bypass_add bypass_del irte_update_vmx irte_changed pi_wakeup pi_vcpu_wake; do
+		check "probe $p attached" eq "$p" "$(probe_state $p)" attached
+	done
+	for p in svm_deliver irte_update_svm ga_log tdx_deliver; do
+		check "probe $p missing on Intel" eq "$p" "$(probe_state $p)" missing
+	done
+	check "probes: how each is hooked" eq via \
+		"$(probe_column 5)" \
+		"vm_init=kretprobe vm_destroy=ftrace irqfd_wakeup=ftrace irqfd_defer=ftrace \
+irqfd_inject=ftrace kvm_set_msi=ftrace vmx_deliver=ftrace svm_deliver=- vfio_msi=kretprobe \
+producer_reg=ftrace producer_unreg=ftrace bypass_add=ftrace bypass_del=ftrace \
+irte_update_vmx=ftrace irte_update_svm=- irte_changed=tracepoint pi_wakeup=ftrace \
+tdx_deliver=- ga_log=- pi_vcpu_wake=ftrace "
+	check "probes: how each prototype is checked" eq proto \
+		"$(probe_column 6)" \
+		"vm_init=header vm_destroy=header irqfd_wakeup=btf irqfd_defer=header \
+irqfd_inject=btf kvm_set_msi=header vmx_deliver=btf svm_deliver=- vfio_msi=btf \
+producer_reg=header producer_unreg=header bypass_add=header bypass_del=header \
+irte_update_vmx=btf irte_update_svm=- irte_changed=btf pi_wakeup=btf \
+tdx_deliver=- ga_log=- pi_vcpu_wake=header "
+	# struct kvm_lapic's vcpu and apicv_active, found by BTF
+	check "probes: private fields found" eq layout \
+		"$(probe_column 7 | tr ' ' '\n' | grep -v '=-$' | tr '\n' ' ')" "vmx_deliver=btf "
 }
 
 # Functions of the same name in another module (xen-privcmd has
@@ -58,7 +96,7 @@ t_wrong_proto() {
 	check "wrong proto: irqfd_wakeup is mismatch, not attached" eq state \
 		"$(awk '$1 == "irqfd_wakeup" { print $3, $5, $6 }' "$D/probes")" "mismatch - mismatch"
 	check "wrong proto: the rest attached" eq rest \
-		"$(probe_state irqfd_inject) $(probe_state svm_deliver) $(probe_state irte_changed)" \
+		"$(probe_state irqfd_inject) $(probe_state $DELIVER_PROBE) $(probe_state irte_changed)" \
 		"attached attached attached"
 	check "wrong proto: 200 writes, no wakeup read, 200 deliveries" \
 		eq counts "$(fire_counts 200)" "0 0 200"
@@ -66,6 +104,46 @@ t_wrong_proto() {
 	check "tracer loads again" tracer_load
 	check "irqfd_wakeup attached again, checked by BTF" eq state \
 		"$(awk '$1 == "irqfd_wakeup" { print $3, $6 }' "$D/probes")" "attached btf"
+}
+
+# The fields of struct kvm_lapic a delivery hook reads are found by BTF or
+# not read: test_wrong_field makes the lookup fail for one probe. Intel
+# then can't name the vCPU (unattributed, as before), AMD can; neither
+# says posted or kicked.
+t_wrong_field() {
+	tracer_unload
+	check "wrong field: tracer loads" \
+		eval 'insmod $TRACER test_wrong_field=$DELIVER_PROBE && wait_for 100 test -e $D/probes'
+	check "wrong field: $DELIVER_PROBE attached, layout missing" eq layout \
+		"$(awk -v p=$DELIVER_PROBE '$1 == p { print $3, $7 }' "$D/probes")" "attached missing"
+	u0="$(unattr vcpu_deliveries) $(unattr deliveries_posted) $(unattr deliveries_kicked)"
+	if [ "$KVM_VENDOR" = kvm_intel ]; then
+		check "wrong field: 200 writes, no delivery of the VM's" eq vm \
+			"$(fire_split 200)" "200 0 0 0"
+		check "wrong field: 200 deliveries unattributed, no path" eq unattr \
+			"$(unattr vcpu_deliveries) $(unattr deliveries_posted) $(unattr deliveries_kicked)" \
+			"$((${u0%% *} + 200)) ${u0#* }"
+	else
+		check "wrong field: 200 writes, 200 deliveries of the VM, no path" eq vm \
+			"$(fire_split 200)" "200 200 0 0"
+		check "wrong field: nothing unattributed" eq unattr \
+			"$(unattr vcpu_deliveries) $(unattr deliveries_posted) $(unattr deliveries_kicked)" "$u0"
+	fi
+	tracer_unload
+	check "tracer loads again" tracer_load
+	check "$DELIVER_PROBE's fields found again" eq layout \
+		"$(awk -v p=$DELIVER_PROBE '$1 == p { print $3, $7 }' "$D/probes")" "attached btf"
+}
+
+# fire_split <n>: wakeups, deliveries, posted, kicked of a fresh MSI VM.
+fire_split() {
+	vm_start 3 -r msi -g 24 || { echo "vmfire did not start"; return; }
+	wait_vm "$(vm_pid 3)"
+	A=$(vm_dir_of "$(vm_pid 3)")
+	vm_cmd 3 "fire $1"
+	echo "$(stat "$A" irqfd_wakeups) $(stat "$A" vcpu_deliveries)" \
+		"$(stat "$A" deliveries_posted) $(stat "$A" deliveries_kicked)"
+	vm_stop 3
 }
 
 # fire <n> on a fresh MSI-routed irqfd VM: its wakeups, fast, deliveries.
@@ -78,27 +156,31 @@ fire_counts() {
 	vm_stop 3
 }
 
-# A function has one direct call at most. While another holds irqfd_wakeup's
-# (a BPF fentry program would; irqpath_hold_direct here), that hook is an
-# ftrace callback and counts the same; direct=0 makes every hook one.
+# direct=1: the four hottest hooks are direct calls. A function has one
+# direct call at most: while another holds irqfd_wakeup's (a BPF fentry
+# program would; irqpath_hold_direct here), that hook is an ftrace callback
+# and counts the same. By default no hook is a direct call.
 t_direct_fallback() {
+	tracer_unload
+	check "direct=1: tracer loads" tracer_load_direct
+	check "direct=1: the hottest hooks are direct calls" eq via \
+		"$(awk '$5 == "direct" { printf "%s ", $1 }' "$D/probes")" \
+		"irqfd_wakeup irqfd_inject kvm_set_msi $DELIVER_PROBE "
+	check "direct=1: 200 writes counted exactly" eq counts "$(fire_counts 200)" "200 200 200"
 	# the other way round: ours held, another direct caller (BPF) is refused
 	check "held: another direct caller refused" eval '! insmod /testmod/irqpath_hold_direct.ko 2>/dev/null'
 	tracer_unload
 	check "hold: holder of irqfd_wakeup loads" insmod /testmod/irqpath_hold_direct.ko
-	check "hold: tracer loads" tracer_load
+	check "hold: tracer loads, direct=1" tracer_load_direct
 	check "hold: irqfd_wakeup via ftrace" eq via "$(probe_via irqfd_wakeup)" ftrace
-	check "hold: svm_deliver still direct" eq via "$(probe_via svm_deliver)" direct
+	check "hold: $DELIVER_PROBE still direct" eq via "$(probe_via $DELIVER_PROBE)" direct
 	check "hold: 500 writes counted exactly" eq counts "$(fire_counts 500)" "500 500 500"
 	tracer_unload
 	check "hold: holder unloads" rmmod irqpath_hold_direct
-	check "direct=0: tracer loads" tracer_load_ftrace
-	check "direct=0: no direct hook" eq via "$(awk '$5 == "direct" { print $1 }' "$D/probes")" ""
-	check "direct=0: irqfd_wakeup via ftrace" eq via "$(probe_via irqfd_wakeup)" ftrace
-	check "direct=0: 300 writes counted exactly" eq counts "$(fire_counts 300)" "300 300 300"
-	tracer_unload
-	check "tracer loads again (direct)" tracer_load
-	check "direct: irqfd_wakeup direct again" eq via "$(probe_via irqfd_wakeup)" direct
+	check "default: tracer loads" tracer_load
+	check "default: no direct hook" eq via "$(awk '$5 == "direct" { print $1 }' "$D/probes")" ""
+	check "default: irqfd_wakeup via ftrace" eq via "$(probe_via irqfd_wakeup)" ftrace
+	check "default: 300 writes counted exactly" eq counts "$(fire_counts 300)" "300 300 300"
 }
 
 # N writes on an MSI-routed irqfd of VM A: N wakeups, N fast, N deliveries
@@ -124,7 +206,11 @@ t_msi_irqfd() {
 	check "msi: irqfd_deferred = 0" eq deferred "$(stat "$A" irqfd_deferred)" 0
 	check "msi: vcpu_deliveries = 1000" eq deliveries "$(stat "$A" vcpu_deliveries)" 1000
 	check "msi: gsi 24 row" eq gsi "$(gsi_row "$A" 24)" "24 1000 1000 0 0"
-	check "msi: vcpu 0 row" eq vcpu "$(awk '$1 == 0' "$D/vms/$A/vcpus")" "0 1000"
+	# neither TCG nor Bochs posts: every delivery sets the IRR and kicks
+	check "msi: deliveries posted, kicked" eq split \
+		"$(stat "$A" deliveries_posted) $(stat "$A" deliveries_kicked)" "0 1000"
+	check "msi: vcpu 0 row: deliveries posted kicked pi_wakeups" eq vcpu \
+		"$(awk '$1 == 0' "$D/vms/$A/vcpus")" "0 1000 0 1000 0"
 	check "msi: VM B stays at 0" eq B "$(nonzero "$B")" ""
 	check "msi: nothing unattributed" eq unattr "$(unattr irqfd_wakeups) $(unattr vcpu_deliveries)" "0 0"
 	# the hot path allocates nothing: the module's own memory is unchanged

@@ -4,6 +4,13 @@
 
 D=/sys/kernel/debug/kvm_irqpath
 TRACER=/kvm_irqpath.ko
+# The vendor module and its vCPU delivery hook: QEMU TCG gives the guest SVM,
+# Bochs (the Intel lane, tests/harness/bochs-run.sh) VMX.
+if grep -qw vmx /proc/cpuinfo; then
+	KVM_VENDOR=kvm_intel DELIVER_PROBE=vmx_deliver
+else
+	KVM_VENDOR=kvm_amd DELIVER_PROBE=svm_deliver
+fi
 NCHECK=0
 NFAIL=0
 
@@ -150,9 +157,16 @@ not_running() { ! kill -0 "$1" 2>/dev/null; }
 
 vm_pid() { eval "echo \$VMPID$1"; }
 
+# Kernel log lines t_dmesg_clean looks for; dmesg_mark keeps the ones already
+# there (boot warnings of the emulated CPU) so that only new ones count.
+DMESG_BAD='WARNING|BUG|Oops|Call Trace'
+dmesg_mark() { dmesg | grep -E "$DMESG_BAD" >/tmp/dmesg.before; true; }
+
 tracer_load() { insmod $TRACER && wait_for 100 test -e $D/probes; }
-# every entry hook an ftrace callback, no direct call taken
+# every entry hook an ftrace callback, no direct call taken (the default)
 tracer_load_ftrace() { insmod $TRACER direct=0 && wait_for 100 test -e $D/probes; }
+# the hottest hooks as ftrace direct calls, where free
+tracer_load_direct() { insmod $TRACER direct=1 && wait_for 100 test -e $D/probes; }
 tracer_unload() { rmmod kvm_irqpath; }
 
 # A VM's directory appears once the work item has run.

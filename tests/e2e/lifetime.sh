@@ -75,20 +75,20 @@ t_destroy_and_reuse() {
 }
 
 all_states() {
-	for p in vm_init irqfd_wakeup svm_deliver; do
+	for p in vm_init irqfd_wakeup $DELIVER_PROBE; do
 		printf '%s ' "$(probe_state $p)"
 	done
 }
 
-# kvm_amd and kvm unload under the tracer: their probes go, no oops; they
-# come back attached and counting when the modules load again.
+# kvm_amd (kvm_intel) and kvm unload under the tracer: their probes go, no oops;
+# they come back attached and counting when the modules load again.
 t_kvm_modules_cycle() {
-	check "modules: rmmod kvm_amd" rmmod kvm_amd
-	check "modules: svm_deliver gone, kvm's still attached" \
+	check "modules: rmmod $KVM_VENDOR" rmmod $KVM_VENDOR
+	check "modules: $DELIVER_PROBE gone, kvm's still attached" \
 		eq states "$(all_states)" "attached attached gone "
 	check "modules: rmmod kvm" rmmod kvm
 	check "modules: all gone" eq states "$(all_states)" "gone gone gone "
-	check "modules: modprobe kvm_amd" modprobe kvm_amd
+	check "modules: modprobe $KVM_VENDOR" modprobe $KVM_VENDOR
 	check "modules: attached again" eq states "$(all_states)" "attached attached attached "
 	fire_and_count 100 "modules: counting again"
 }
@@ -96,11 +96,11 @@ t_kvm_modules_cycle() {
 # The tracer loaded before kvm attaches when kvm comes.
 t_tracer_before_kvm() {
 	tracer_unload
-	rmmod kvm_amd
+	rmmod $KVM_VENDOR
 	rmmod kvm
 	check "early: tracer loads without kvm" tracer_load
 	check "early: kvm probes missing" eq states "$(all_states)" "missing missing missing "
-	check "early: modprobe kvm_amd" modprobe kvm_amd
+	check "early: modprobe $KVM_VENDOR" modprobe $KVM_VENDOR
 	check "early: attached when kvm comes" eq states "$(all_states)" "attached attached attached "
 	fire_and_count 100 "early: counting"
 }

@@ -41,7 +41,7 @@ kind == "memory" {
 	next
 }
 kind == "probes" {
-	if ($0 !~ /^[a-z_]+ [^ ]+ (attached [0-9]+ (direct|ftrace|kretprobe|tracepoint) (btf|header|no-btf)|(missing|gone|mismatch|unchecked) [0-9]+ - (-|mismatch|no-btf))$/)
+	if ($0 !~ /^[a-z_]+ [^ ]+ (attached [0-9]+ (direct|ftrace|kretprobe|tracepoint) (btf|header|no-btf) (btf|missing|-)|(missing|gone|mismatch|unchecked) [0-9]+ - (-|mismatch|no-btf) -)$/)
 		bad("not a probe line")
 	else emit($1, $4)
 	next
@@ -53,8 +53,9 @@ kind == "gsi" {
 	next
 }
 kind == "vcpus" {
-	if (lines == 1) { if ($0 != "vcpu deliveries") bad("header"); next }
-	if ($0 !~ /^([0-9]+|other) [0-9]+$/) bad("not a vcpu row"); else emit("v" $1, $2)
+	if (lines == 1) { if ($0 != "vcpu deliveries posted kicked pi_wakeups") bad("header"); next }
+	if ($0 !~ /^([0-9]+|other) [0-9]+ [0-9]+ [0-9]+ [0-9]+$/) bad("not a vcpu row")
+	else for (i = 2; i <= 5; i++) emit("v" $1 "." i, $i)
 	next
 }
 kind == "producers" {
@@ -82,7 +83,7 @@ function summary_end() {
 }
 kind == "summary" {
 	if ($1 == "vm" && $2 == "pid") {
-		if (NF != 12) bad("header")
+		if (NF != 15) bad("header")
 		summary_end(); docs++
 		next
 	}
@@ -90,12 +91,12 @@ kind == "summary" {
 	if ($0 == "") { if (sect) bad("second blank line"); sect = 1; next }
 	if (!sect) {
 		rows++
-		if (NF != 12) { bad(NF " fields"); next }
-		for (i = 4; i <= 11; i++) if ($i !~ /^[0-9]+$/) { bad("field " i); next }
+		if (NF != 15) { bad(NF " fields"); next }
+		for (i = 4; i <= 15; i++) if (i != 12 && $i !~ /^[0-9]+$/) { bad("field " i); next }
 		if ($12 !~ /^[0-9]+\/[0-9]+$/) { bad("posted"); next }
 		if ($1 in row) bad("two rows for one VM")
 		if ($1 != "unattributed") row[$1] = 1
-		for (i = 4; i <= 11; i++) emit($1 "." i, $i)
+		for (i = 4; i <= 15; i++) if (i != 12) emit($1 "." i, $i)
 		next
 	}
 	if ($0 !~ /^[^ ]+: [^ ]/) { bad("not a verdict"); next }
@@ -107,7 +108,7 @@ kind == "summary" {
 }
 { bad("unknown file") }
 END {
-	want = kind == "stats" ? 14 : kind == "memory" ? 8 : kind == "info" ? 5 : kind == "probes" ? 17 : 0
+	want = kind == "stats" ? 17 : kind == "memory" ? 8 : kind == "info" ? 5 : kind == "probes" ? 20 : 0
 	if (want && lines != want) { $0 = lines " lines"; bad("want " want " lines") }
 	if (kind == "summary") {
 		if (!docs) { $0 = ""; bad("empty") }
@@ -250,9 +251,9 @@ st_awk_catches() {
 		-v errf=$ST/self.err -f $ST_AWK >/dev/null
 	printf 'irqfd_wakeups 1x\n' | awk -v f=x/stats -v cmp=0 -v prevf=$ST/self.prev \
 		-v errf=$ST/self.err -f $ST_AWK >/dev/null
-	printf 'vm pid comm a b c d e f g h posted\nx 1 c 1 2 3 4 5 6 7\n\n' |
+	printf 'vm pid comm a b c d e f g h posted i j k\nx 1 c 1 2 3 4 5 6 7\n\n' |
 		awk -v f=x/summary -v cmp=0 -v prevf=/dev/null -v errf=$ST/self.err -f $ST_AWK >/dev/null
-	printf 'vm pid comm a b c d e f g h posted\nx 1 c 1 2 3 4 5 6 7 8 0/0\n\nx: v\ny: v\n' |
+	printf 'vm pid comm a b c d e f g h posted i j k\nx 1 c 1 2 3 4 5 6 7 8 0/0 1 2 3\n\nx: v\ny: v\n' |
 		awk -v f=x/summary -v cmp=0 -v prevf=/dev/null -v errf=$ST/self.err -f $ST_AWK >/dev/null
 	grep -q '^BACKWARDS x/stats: irqfd_wakeups 10 -> 9' $ST/self.err &&
 		grep -q "^TORN x/summary: verdict for a VM without a row: 'y: v'" $ST/self.err &&
@@ -261,7 +262,7 @@ st_awk_catches() {
 }
 
 # VMs come and go meanwhile, from a VMM whose name has a space in it (a
-# comm is any 15 bytes): the summary must stay one row per VM, 12 fields.
+# comm is any 15 bytes): the summary must stay one row per VM, 15 fields.
 ST_ODD_VMM="$ST/vm fire"
 churn_loop() {
 	_n=0

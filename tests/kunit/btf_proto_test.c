@@ -61,7 +61,9 @@ static size_t blob_finish(struct blob *b)
  * Base: 1 int, 2 unsigned int, 3 struct kvm, 4 struct kvm *, 5 typedef u32,
  * 6 const u32, 7 void *, 8 _Bool. Module: 9 int (struct kvm *, const u32,
  * _Bool), 10 func f, 11 void (void *, unsigned int), 12 pointer to 11,
- * 13 typedef btf_trace_tp, 14 int (int, ...), 15 func v.
+ * 13 typedef btf_trace_tp, 14 int (int, ...), 15 func v, 16 struct
+ * kvm_lapic { unsigned int base_address; struct kvm *vcpu (at byte 8);
+ * _Bool apicv_active (16); unsigned int odd (at bit 132) }.
  */
 struct two_blobs {
 	struct blob base, mod;
@@ -105,6 +107,15 @@ static void build(struct kunit *test, struct two_blobs *t)
 	blob_word(m, 0); blob_word(m, 1);
 	blob_word(m, 0); blob_word(m, 0);
 	blob_type(m, sh + blob_str(m, "v"), BTF_KIND_FUNC, 0, 14);
+	blob_type(m, sh + blob_str(m, "kvm_lapic"), BTF_KIND_STRUCT, 4, 24);
+	blob_word(m, sh + blob_str(m, "base_address"));
+	blob_word(m, 2); blob_word(m, 0);
+	blob_word(m, sh + blob_str(m, "vcpu"));
+	blob_word(m, 4); blob_word(m, 64);
+	blob_word(m, sh + blob_str(m, "apicv_active"));
+	blob_word(m, 8); blob_word(m, 128);
+	blob_word(m, sh + blob_str(m, "odd"));
+	blob_word(m, 2); blob_word(m, 132);
 	KUNIT_ASSERT_EQ(test, irqpath_btf_parse(&t->mbtf, m->out,
 						blob_finish(m), &t->bbtf), 0);
 }
@@ -184,6 +195,44 @@ static void btf_bad_blobs(struct kunit *test)
 	unbuild(t);
 }
 
+struct member_case {
+	const char *strct, *member, *type;
+	int off;
+};
+
+static const struct member_case member_cases[] = {
+	{ "kvm_lapic", "vcpu", "struct kvm *", 8 },
+	{ "kvm_lapic", "apicv_active", "bool", 16 },
+	{ "kvm_lapic", "base_address", "unsigned int", 0 },
+	{ "kvm_lapic", "apicv_active", "int", -EINVAL },	/* type changed */
+	{ "kvm_lapic", "odd", "unsigned int", -EINVAL },	/* not whole bytes */
+	{ "kvm_lapic", "gone", "bool", -ENOENT },		/* member dropped */
+	{ "kvm_vcpu", "vcpu", "struct kvm *", -ENOENT },	/* no such struct */
+	{ "kvm", "vcpu", "struct kvm *", -ENOENT },		/* base's, not this blob's */
+};
+
+static void member_desc(const struct member_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %s.%s", c->type, c->strct,
+		 c->member);
+}
+
+KUNIT_ARRAY_PARAM(member, member_cases, member_desc);
+
+/* A private field's offset is given only for its name and its type, whole bytes. */
+static void btf_member_offset(struct kunit *test)
+{
+	const struct member_case *c = test->param_value;
+	struct two_blobs *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	build(test, t);
+	KUNIT_EXPECT_EQ(test, irqpath_btf_member_off(&t->mbtf, c->strct,
+						     c->member, c->type),
+			c->off);
+	unbuild(t);
+}
+
 struct match_case {
 	const char *want, *got;
 	bool match;
@@ -220,6 +269,7 @@ static struct kunit_case btf_proto_cases[] = {
 	KUNIT_CASE(btf_tracepoint),
 	KUNIT_CASE(btf_small_buffer),
 	KUNIT_CASE(btf_bad_blobs),
+	KUNIT_CASE_PARAM(btf_member_offset, member_gen_params),
 	KUNIT_CASE_PARAM(proto_match, match_gen_params),
 	{}
 };

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite of src/classify.c: the irqfd fast/deferred outcome settled
- * from the events that follow a wakeup, and where a VFIO MSI went (irqfd,
- * the VMM's one VM, or unattributed with its pid).
+ * from the events that follow a wakeup, where a VFIO MSI went (irqfd, the
+ * VMM's one VM, or unattributed with its pid), and how a delivery reached
+ * its vCPU (posted or kicked).
  */
 #include <kunit/test.h>
 #include <linux/rcupdate.h>
@@ -341,6 +342,47 @@ static void vfio_unknown_eventfd(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pid, 0);
 }
 
+struct path_case {
+	const char *name;
+	int apicv;		/* as the hook read it; -1: not readable */
+	bool known;
+	enum irqpath_counter c;
+	enum irqpath_vcpu_col col;
+};
+
+static const struct path_case path_cases[] = {
+	{ "apicv_on_posted", 1, true, IRQPATH_DELIVERIES_POSTED, IRQPATH_VCOL_POSTED },
+	{ "apicv_off_kicked", 0, true, IRQPATH_DELIVERIES_KICKED, IRQPATH_VCOL_KICKED },
+	{ "no_layout_neither", -1, false },
+};
+
+static void path_case_desc(const struct path_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(path, path_cases, path_case_desc);
+
+/*
+ * A delivery is posted exactly when APICv/AVIC is active on its LAPIC, else
+ * kicked; unreadable, it is neither, so posted + kicked never overcounts.
+ */
+static void delivery_path(struct kunit *test)
+{
+	const struct path_case *p = test->param_value;
+	enum irqpath_vcpu_col col = IRQPATH_VCOL_NR;
+	enum irqpath_counter c = IRQPATH_NR_COUNTERS;
+
+	KUNIT_EXPECT_EQ(test, irqpath_delivery_path(p->apicv, &c, &col), p->known);
+	if (!p->known) {
+		KUNIT_EXPECT_EQ(test, c, IRQPATH_NR_COUNTERS);	/* untouched */
+		KUNIT_EXPECT_EQ(test, col, IRQPATH_VCOL_NR);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, c, p->c);
+	KUNIT_EXPECT_EQ(test, col, p->col);
+}
+
 static struct kunit_case irqpath_classify_cases[] = {
 	KUNIT_CASE_PARAM(wakeup_outcome, wake_gen_params),
 	KUNIT_CASE_PARAM(irte_update_args, irte_gen_params),
@@ -349,6 +391,7 @@ static struct kunit_case irqpath_classify_cases[] = {
 	KUNIT_CASE(vfio_userspace_one_vm),
 	KUNIT_CASE(vfio_userspace_two_vms),
 	KUNIT_CASE(vfio_unknown_eventfd),
+	KUNIT_CASE_PARAM(delivery_path, path_gen_params),
 	{}
 };
 

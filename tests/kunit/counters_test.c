@@ -180,7 +180,7 @@ static void counts_sum_cpus(struct kunit *test)
 		for (i = 0; i < IRQPATH_NR_COUNTERS; i++)
 			c->c[i] = (cpu + 1) * 100 + i;
 		c->gsi[3][IRQPATH_GSI_INJECTS] = cpu + 7;
-		c->vcpu[IRQPATH_SLOT_OTHER] = 1ULL << 40;
+		c->vcpu[IRQPATH_SLOT_OTHER][IRQPATH_VCOL_KICKED] = 1ULL << 40;
 		want += (cpu + 1) * 100;
 		want_gsi += cpu + 7;
 		want_other += 1ULL << 40;
@@ -192,8 +192,8 @@ static void counts_sum_cpus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sum->gsi[3][IRQPATH_GSI_INJECTS], want_gsi);
 	KUNIT_EXPECT_EQ(test, sum->gsi[3][IRQPATH_GSI_WAKEUPS], 0ULL);
 	KUNIT_EXPECT_EQ(test, sum->gsi[IRQPATH_SLOT_OTHER][IRQPATH_GSI_INJECTS], 0ULL);
-	KUNIT_EXPECT_EQ(test, sum->vcpu[IRQPATH_SLOT_OTHER], want_other);
-	KUNIT_EXPECT_EQ(test, sum->vcpu[0], 0ULL);
+	KUNIT_EXPECT_EQ(test, sum->vcpu[IRQPATH_SLOT_OTHER][IRQPATH_VCOL_KICKED], want_other);
+	KUNIT_EXPECT_EQ(test, sum->vcpu[0][IRQPATH_VCOL_KICKED], 0ULL);
 }
 
 /* Per-CPU copies near U64_MAX add up modulo 2^64, as the baseline subtraction expects. */
@@ -252,7 +252,7 @@ static void counts_sub_baseline(struct kunit *test)
 			break;
 	KUNIT_EXPECT_EQ_MSG(test, i, n, "field %zu", i);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], p->want);
-	KUNIT_EXPECT_EQ(test, val->vcpu[IRQPATH_SLOT_OTHER], p->want);
+	KUNIT_EXPECT_EQ(test, val->vcpu[IRQPATH_SLOT_OTHER][IRQPATH_VCOL_PI_WAKEUPS], p->want);
 	KUNIT_EXPECT_EQ(test, base->c[0], p->base);	/* base untouched */
 }
 

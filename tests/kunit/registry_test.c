@@ -414,7 +414,7 @@ static void registry_create_reuses_key(struct kunit *test)
 	irqpath_registry_flush();
 	KUNIT_ASSERT_NOT_NULL(test, old);
 	count(old, raw_smp_processor_id(), IRQPATH_IRQFD_WAKEUPS, 5);
-	per_cpu_ptr(old->pcpu, raw_smp_processor_id())->vcpu[0] = 9;
+	per_cpu_ptr(old->pcpu, raw_smp_processor_id())->vcpu[0][IRQPATH_VCOL_DELIVERIES] = 9;
 
 	seq = irqpath_registry_vm_seq();
 	vm = create(KEY(1), 200, "new");

@@ -77,7 +77,10 @@ static void render_stats_lines(struct kunit *test)
 			   "bypass_add 90\n"
 			   "bypass_del 100\n"
 			   "irte_posted 110\n"
-			   "irte_remapped 120\n");
+			   "irte_remapped 120\n"
+			   "deliveries_posted 130\n"
+			   "deliveries_kicked 140\n"
+			   "pi_wakeups 150\n");
 }
 
 /* `gsi` of a VM that saw no GSI: the header line only. */
@@ -143,22 +146,33 @@ static void render_vcpus_rows(struct kunit *test)
 	struct irqpath_counts *val = render_counts(test);
 	struct seq_file *m = render_seq(test);
 	unsigned int i;
+	u64 *row;
 
 	irqpath_render_vcpus(m, vm, val);
-	KUNIT_EXPECT_STREQ(test, render_text(test, m), "vcpu deliveries\n");
+	KUNIT_EXPECT_STREQ(test, render_text(test, m),
+			   "vcpu deliveries posted kicked pi_wakeups\n");
 
-	for (i = 3; i-- > 0;)
-		val->vcpu[irqpath_slot_get(&vm->vcpu_slots, i)] = 100 + i;
+	for (i = 3; i-- > 0;) {
+		row = val->vcpu[irqpath_slot_get(&vm->vcpu_slots, i)];
+		row[IRQPATH_VCOL_DELIVERIES] = 100 + i;
+		row[IRQPATH_VCOL_POSTED] = i;
+		row[IRQPATH_VCOL_KICKED] = 100;
+		row[IRQPATH_VCOL_PI_WAKEUPS] = 7 * i;
+	}
 	m = render_seq(test);
 	irqpath_render_vcpus(m, vm, val);
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
-			   "vcpu deliveries\n0 100\n1 101\n2 102\n");
+			   "vcpu deliveries posted kicked pi_wakeups\n"
+			   "0 100 0 100 0\n1 101 1 100 7\n2 102 2 100 14\n");
 
-	val->vcpu[IRQPATH_SLOT_OTHER] = 5;
+	/* a row that counted only wakeups is shown all the same */
+	val->vcpu[IRQPATH_SLOT_OTHER][IRQPATH_VCOL_PI_WAKEUPS] = 5;
 	m = render_seq(test);
 	irqpath_render_vcpus(m, vm, val);
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
-			   "vcpu deliveries\n0 100\n1 101\n2 102\nother 5\n");
+			   "vcpu deliveries posted kicked pi_wakeups\n"
+			   "0 100 0 100 0\n1 101 1 100 7\n2 102 2 100 14\n"
+			   "other 0 0 0 5\n");
 }
 
 struct info_case {
@@ -199,7 +213,7 @@ static void render_info_lines(struct kunit *test)
 }
 
 #define SUMMARY_HEADER \
-	"vm                        pid comm                  irqfd       fast   deferred    injects signal_msi deliveries  vfio_user vfio_irqfd    posted\n"
+	"vm                        pid comm                  irqfd       fast   deferred    injects signal_msi deliveries  vfio_user vfio_irqfd    posted dlv_posted dlv_kicked pi_wakeups\n"
 
 /* `summary` header: fixed-width vm/pid/comm, short right-aligned titles, posted. */
 static void render_summary_header_line(struct kunit *test)
@@ -210,7 +224,10 @@ static void render_summary_header_line(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, render_text(test, m), SUMMARY_HEADER);
 }
 
-/* `summary` rows: counts under their titles (vfio_user first), then "<posted>/<producers>". */
+/*
+ * `summary` rows: counts under their titles (vfio_user first), then
+ * "<posted>/<producers>", then the delivery paths added after it.
+ */
 static void render_summary_rows(struct kunit *test)
 {
 	struct irqpath_counts *val = render_counts(test);
@@ -225,6 +242,9 @@ static void render_summary_rows(struct kunit *test)
 	val->c[IRQPATH_VFIO_MSI_IRQFD] = 8;
 	val->c[IRQPATH_VFIO_MSI_USERSPACE] = 9;
 	val->c[IRQPATH_BYPASS_ADD] = 5;		/* not a column */
+	val->c[IRQPATH_DELIVERIES_POSTED] = 100;
+	val->c[IRQPATH_DELIVERIES_KICKED] = 123456689;
+	val->c[IRQPATH_PI_WAKEUPS] = 3;
 	irqpath_render_summary_header(m);
 	irqpath_render_summary_row(m, "4321-7", "4321", "qemu-system-x86", val, 3, 1);
 	memset(val->c, 0, sizeof(val->c));
@@ -234,9 +254,9 @@ static void render_summary_rows(struct kunit *test)
 	irqpath_render_summary_row(m, "x", "1", "y", val, UINT_MAX, UINT_MAX);
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
 			   SUMMARY_HEADER
-			   "4321-7                   4321 qemu-system-x86           1         22        333       4444          0  123456789          9          8       1/3\n"
-			   "unattributed                - -                         0          0          0          0          0 18446744073709551615          0          0       0/0\n"
-			   "x                           1 y                         0          0          0          0          0          0          0          0 4294967295/4294967295\n");
+			   "4321-7                   4321 qemu-system-x86           1         22        333       4444          0  123456789          9          8       1/3        100  123456689          3\n"
+			   "unattributed                - -                         0          0          0          0          0 18446744073709551615          0          0       0/0          0          0          0\n"
+			   "x                           1 y                         0          0          0          0          0          0          0          0 4294967295/4294967295          0          0          0\n");
 }
 
 struct verdict_case {
@@ -342,17 +362,20 @@ static void render_probe_lines(struct kunit *test)
 	struct seq_file *m = render_seq(test);
 
 	irqpath_render_probe(m, "irqfd_wakeup", "irqfd_wakeup", "attached", 1001,
-			     "direct", "btf");
-	irqpath_render_probe(m, "vfio_msi", "-", "missing", 0, "-", "-");
+			     "direct", "btf", "-");
+	irqpath_render_probe(m, "vfio_msi", "-", "missing", 0, "-", "-", "-");
 	irqpath_render_probe(m, "svm_deliver", "svm_deliver_interrupt", "gone",
-			     U64_MAX, "-", "-");
+			     U64_MAX, "-", "-", "-");
 	irqpath_render_probe(m, "irte_changed", "kvm_pi_irte_update",
-			     "mismatch", 0, "-", "mismatch");
+			     "mismatch", 0, "-", "mismatch", "-");
+	irqpath_render_probe(m, "vmx_deliver", "vmx_deliver_interrupt",
+			     "attached", 302, "direct", "btf", "missing");
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
-			   "irqfd_wakeup irqfd_wakeup attached 1001 direct btf\n"
-			   "vfio_msi - missing 0 - -\n"
-			   "svm_deliver svm_deliver_interrupt gone 18446744073709551615 - -\n"
-			   "irte_changed kvm_pi_irte_update mismatch 0 - mismatch\n");
+			   "irqfd_wakeup irqfd_wakeup attached 1001 direct btf -\n"
+			   "vfio_msi - missing 0 - - -\n"
+			   "svm_deliver svm_deliver_interrupt gone 18446744073709551615 - - -\n"
+			   "irte_changed kvm_pi_irte_update mismatch 0 - mismatch -\n"
+			   "vmx_deliver vmx_deliver_interrupt attached 302 direct btf missing\n");
 }
 
 struct reset_case {
