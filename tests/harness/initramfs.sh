@@ -69,9 +69,11 @@ echo; echo "IRQPATH-GUEST-KERNEL $(uname -r)"
 cd /
 case $mode in
     check) sh /tests/e2e/run.sh; rc=$? ;;
+    intel) sh /tests/e2e/intel-run.sh; rc=$? ;;
     demo)  sh /tests/e2e/demo.sh; rc=$? ;;
     stress) sh /tests/e2e/stress-run.sh; rc=$? ;;
     bench) sh /tests/e2e/bench.sh; rc=$? ;;
+    rt)    sh /tests/e2e/rt-run.sh; rc=$? ;;
     shell) echo "irqpath guest shell: tracer at /kvm_irqpath.ko, tests in /tests/e2e; exit to power off"
            setsid cttyhack sh -l; rc=$? ;;
     *)     echo "unknown irqpath.mode='$mode'"; rc=2 ;;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetch and unpack a Debian kernel (image, headers, kbuild) for module builds and guest boots.
-# usage: kernel.sh <6.1|6.12|7.3|6.12-debug>   -> prints the kernel dir (last line of stdout)
-# env: KVER_61 / KVER_612 / KVER_73 override the pinned kernel ABI names; CACHE (default /var/cache/kvm_irqpath)
+# usage: kernel.sh <6.1|6.12|6.12-rt|7.3|6.12-debug>   -> prints the kernel dir (last line of stdout)
+# env: KVER_61 / KVER_612 / KVER_612RT / KVER_73 override the pinned kernel ABI names; CACHE (default /var/cache/kvm_irqpath)
 # 6.1 and 6.12 come from this host's Debian 12 archive. 7.3 comes from trixie-backports through
 # an apt state of its own (the host's apt configuration is never changed), and its modules are
 # built in the trixie root of tests/harness/buildroot.sh: the kernel dir then holds a file `buildroot`.
@@ -16,9 +16,11 @@ case $ver in
     # 6.1.0-56-amd64 is package version 6.1.192-2
     6.1)  pin=${KVER_61:-6.1.0-56-amd64};       pat='^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
     6.12) pin=${KVER_612:-6.12.117+deb12-amd64}; pat='^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+    # PREEMPT_RT flavour, for the lane proving the module refuses to load there (check-rt.sh)
+    6.12-rt) pin=${KVER_612RT:-6.12.117+deb12-rt-amd64}; pat='^linux-image-6\.12\.[0-9]+\+deb12-rt-amd64-unsigned$' ;;
     7.3)  pin=${KVER_73:-7.3.4+deb13-amd64};     pat='^linux-image-7\.3\.[0-9]+\+deb13-amd64$' bpo=1 ;;
     6.12-debug) exec "$(dirname "$0")/debug-kernel.sh" ;;   # built from linux-source-6.12: check-debug
-    *) echo "usage: $0 <6.1|6.12|7.3>" >&2; exit 2 ;;
+    *) echo "usage: $0 <6.1|6.12|6.12-rt|7.3>" >&2; exit 2 ;;
 esac
 
 mkdir -p "$DEBS" "$CACHE/kernels"
@@ -86,7 +88,9 @@ else
     debs=("$(fetch "linux-image-$kver-unsigned")")
 fi
 hdr=$(fetch "linux-headers-$kver")
-common=$(fetch "linux-headers-${kver%-amd64}-common")
+# the flavour's common headers: <abi>-common, or <abi>-common-rt for <abi>-rt-amd64
+cname=linux-headers-${kver%-amd64}-common; case $kver in *-rt-amd64) cname=linux-headers-${kver%-rt-amd64}-common-rt ;; esac
+common=$(fetch "$cname")
 kbuild_pkg=$(dpkg-deb -f "$hdr" Depends | grep -o 'linux-kbuild-[^ ,]*' | head -1)
 kbuild=$(fetch "$kbuild_pkg")
 
@@ -105,7 +109,7 @@ done
 
 # Headers: make the -amd64 dir self-contained inside $kdir.
 hdir=usr/src/linux-headers-$kver
-cdir=usr/src/linux-headers-${kver%-amd64}-common
+cdir=usr/src/${cname}
 sed -i -e "s|^include /usr/src/.*|include $kdir/$cdir/Makefile|" \
     -e "s|^KBUILD_OUTPUT=/usr/src/.*|KBUILD_OUTPUT=$kdir/$hdir|" "$tmp/$hdir/Makefile"
 for l in scripts tools; do
