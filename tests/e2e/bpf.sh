@@ -12,20 +12,20 @@ BT_OUT=/tmp/bt-kfunc.out
 wakeup_users() {
 	sed -n 's/^irqfd_wakeup \[kvm\] *(\([0-9]*\)).*/\1/p' /sys/kernel/tracing/enabled_functions
 }
-users_are() { [ "$(wakeup_users)" = "$1" ]; }
 
-# bt_kfunc_start: bpftrace counting irqfd_wakeup calls through a BPF
-# trampoline (fentry), run from the host's root. 0 once it is attached (a
-# second ftrace user of irqfd_wakeup), 1 if bpftrace exited, 2 on timeout:
-# under TCG bpftrace takes a minute or two to read the kernel's BTF.
+# bt_kfunc_start <tenths> <users>: bpftrace counting irqfd_wakeup calls
+# through a BPF trampoline (fentry), run from the host's root. 0 once
+# irqfd_wakeup has <users> ftrace users (attached), 1 if bpftrace exited, 2
+# after <tenths> of a second: under TCG bpftrace takes a minute or more to
+# read the kernel's BTF.
 bt_kfunc_start() {
+	bt_n=${1:-3000}
 	chroot $HOSTROOT /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
 		LANG=C.UTF-8 bpftrace -e 'kfunc:kvm:irqfd_wakeup { @n = count(); }' \
 		>$BT_OUT 2>&1 3>&- &
 	BT=$!
-	bt_n=3000
 	while [ $bt_n -gt 0 ]; do
-		users_are 2 && return 0
+		[ "$(wakeup_users)" = "$2" ] && return 0
 		not_running $BT && return 1
 		sleep 0.1
 		bt_n=$((bt_n - 1))
@@ -51,10 +51,28 @@ t_bpf_kfunc() {
 		return
 	fi
 	mount -t bpf bpf $HOSTROOT/sys/fs/bpf 2>/dev/null
+	# The control: Debian 12's bpftrace on this kernel, without the tracer.
+	# Where it attaches no kfunc probe at all within a minute (seen on 6.12
+	# and 7.3 under TCG; on 6.1 it takes seconds), the rest proves nothing
+	# and is skipped; t_direct_fallback still shows a direct caller (what a
+	# BPF trampoline is) loading beside the tracer on every kernel.
+	tracer_unload
+	bt_kfunc_start 600 1
+	rc=$?
+	bt_kfunc_stop >/dev/null
+	if [ $rc != 0 ]; then
+		sed 's/^/#   bpftrace: /' $BT_OUT
+		skip "bpf: kfunc beside the tracer" "the host's bpftrace attaches no kfunc on $(uname -r) even alone (rc $rc)"
+		umount $HOSTROOT/sys/fs/bpf 2>/dev/null
+		hostroot_umount
+		check "tracer loads again" tracer_load
+		return
+	fi
+	check "bpf: tracer loads" tracer_load
 	check "bpf: default load hooks irqfd_wakeup by ftrace" eq via "$(probe_via irqfd_wakeup)" ftrace
 	check "bpf: no direct call held by default" eq direct \
 		"$(awk '$5 == "direct" { print $1 }' "$D/probes")" ""
-	bt_kfunc_start
+	bt_kfunc_start 3000 2
 	rc=$?
 	check "bpf: kfunc:kvm:irqfd_wakeup attaches beside the tracer" eq attach "$rc" 0
 	if [ $rc = 0 ]; then
@@ -71,7 +89,7 @@ t_bpf_kfunc() {
 	tracer_unload
 	check "bpf: tracer loads with direct=1" tracer_load_direct
 	check "bpf: direct=1: irqfd_wakeup direct" eq via "$(probe_via irqfd_wakeup)" direct
-	bt_kfunc_start
+	bt_kfunc_start 3000 2
 	rc=$?
 	sed 's/^/#   bpftrace: /' $BT_OUT
 	grep '^irqfd_wakeup' /sys/kernel/tracing/enabled_functions | sed 's/^/#   enabled: /'

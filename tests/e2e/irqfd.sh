@@ -180,7 +180,11 @@ t_direct_fallback() {
 	check "default: tracer loads" tracer_load
 	check "default: no direct hook" eq via "$(awk '$5 == "direct" { print $1 }' "$D/probes")" ""
 	check "default: irqfd_wakeup via ftrace" eq via "$(probe_via irqfd_wakeup)" ftrace
+	# another direct caller (what a BPF trampoline is) takes irqfd_wakeup's
+	check "default: a direct caller of irqfd_wakeup loads beside the tracer" \
+		insmod /testmod/irqpath_hold_direct.ko
 	check "default: 300 writes counted exactly" eq counts "$(fire_counts 300)" "300 300 300"
+	check "default: the direct caller unloads" rmmod irqpath_hold_direct
 }
 
 # N writes on an MSI-routed irqfd of VM A: N wakeups, N fast, N deliveries
