@@ -21,4 +21,5 @@ include tests/harness/kunit.mk
 include tests/harness/stress.mk
 include tests/harness/bench.mk
 include tests/harness/debug.mk
+include tests/harness/intel.mk
 include tests/harness/rt.mk

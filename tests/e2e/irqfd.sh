@@ -224,6 +224,23 @@ t_msi_irqfd() {
 	vm_stop 4
 }
 
+# The vCPU of each delivery is the one the MSI names: 300 writes to vCPU 1
+# of a 2-vCPU VM are 300 deliveries on vCPU 1's row and none on vCPU 0's.
+# (On Intel the vCPU is read from struct kvm_lapic: this is what proves it.)
+t_msi_vcpu() {
+	vm_start 3 -c 2 -d 1 -r msi -g 24 || { check "vmfire starts" false; return; }
+	wait_vm "$(vm_pid 3)"
+	A=$(vm_dir_of "$(vm_pid 3)")
+	u0=$(unattr vcpu_deliveries)
+	vm_cmd 3 "fire 300"
+	check "vcpu 1: VM wakeups fast deliveries" eq counts \
+		"$(stat "$A" irqfd_wakeups) $(stat "$A" irqfd_fast) $(stat "$A" vcpu_deliveries)" "300 300 300"
+	check "vcpu 1: rows: deliveries posted kicked pi_wakeups" eq vcpus \
+		"$(tail -n +2 "$D/vms/$A/vcpus" | tr '\n' ' ')" "1 300 0 300 0 "
+	check "vcpu 1: nothing unattributed" eq unattr "$(unattr vcpu_deliveries)" "$u0"
+	vm_stop 3
+}
+
 # GSI 5 keeps its PIC+IOAPIC routes: every wakeup defers to irqfd_inject,
 # which may merge wakeups that arrive while it is pending.
 t_ioapic_deferred() {

@@ -939,7 +939,7 @@ int main(int argc, char **argv)
 		kvm_fd = kvm_open();
 	for (i = 0; i < nr_vms; i++) {
 		kvm_vm_create(&vms[i], kvm_fd, i, 1);
-		kvm_vm_set_msi_route(&vms[i], i, gsi);
+		kvm_vm_set_msi_route(&vms[i], i, gsi, 0);
 	}
 
 	reply("READY pid=%ld vms=%u irq=%ld", (long)getpid(), nr_vms, irq);

@@ -83,7 +83,7 @@ void kvm_vm_create(struct kvm_vm *vm, int kvm_fd, unsigned int idx,
  * is below 24 its default irqchip entries are left out.
  */
 void kvm_vm_set_msi_route(struct kvm_vm *vm, unsigned int idx,
-			  unsigned int gsi)
+			  unsigned int gsi, unsigned int dest)
 {
 	struct kvm_irq_routing_entry *e;
 	struct kvm_irq_routing *r;
@@ -114,7 +114,7 @@ void kvm_vm_set_msi_route(struct kvm_vm *vm, unsigned int idx,
 	e = &r->entries[n++];
 	e->gsi = gsi;
 	e->type = KVM_IRQ_ROUTING_MSI;
-	e->u.msi.address_lo = MSI_ADDR_LO;
+	e->u.msi.address_lo = MSI_ADDR_DEST(dest);
 	e->u.msi.address_hi = 0;
 	e->u.msi.data = MSI_DATA;
 
@@ -140,12 +140,12 @@ void kvm_vm_irqfd(struct kvm_vm *vm, unsigned int idx, int efd,
 			  assign ? "" : " deassign", idx, gsi);
 }
 
-void kvm_vm_signal_msi(struct kvm_vm *vm, unsigned int idx)
+void kvm_vm_signal_msi(struct kvm_vm *vm, unsigned int idx, unsigned int dest)
 {
 	struct kvm_msi msi;
 
 	memset(&msi, 0, sizeof(msi));
-	msi.address_lo = MSI_ADDR_LO;
+	msi.address_lo = MSI_ADDR_DEST(dest);
 	msi.address_hi = 0;
 	msi.data = MSI_DATA;
 	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0)

@@ -17,6 +17,8 @@
 /* MSI: physical destination APIC id 0; fixed, edge, vector 0x30 */
 #define MSI_ADDR_LO		0xfee00000u
 #define MSI_DATA		0x30u
+/* Bits 19:12 of an MSI address: the destination APIC id (physical mode). */
+#define MSI_ADDR_DEST(id)	(MSI_ADDR_LO | ((uint32_t)(id) & 0xff) << 12)
 
 struct kvm_vm {
 	int vm_fd;
@@ -36,17 +38,17 @@ void kvm_vm_create(struct kvm_vm *vm, int kvm_fd, unsigned int idx,
 
 /*
  * KVM_SET_GSI_ROUTING: the default irqchip routes plus an MSI route for
- * @gsi (MSI_ADDR_LO / MSI_DATA).
+ * @gsi (MSI_DATA) to APIC id @dest (vCPU @dest: KVM gives vCPU n APIC id n).
  */
 void kvm_vm_set_msi_route(struct kvm_vm *vm, unsigned int idx,
-			  unsigned int gsi);
+			  unsigned int gsi, unsigned int dest);
 
 /* KVM_IRQFD: bind (@assign) or unbind eventfd @efd and @gsi. */
 void kvm_vm_irqfd(struct kvm_vm *vm, unsigned int idx, int efd,
 		  unsigned int gsi, bool assign);
 
-/* KVM_SIGNAL_MSI with MSI_ADDR_LO / MSI_DATA. */
-void kvm_vm_signal_msi(struct kvm_vm *vm, unsigned int idx);
+/* KVM_SIGNAL_MSI with MSI_DATA to APIC id @dest. */
+void kvm_vm_signal_msi(struct kvm_vm *vm, unsigned int idx, unsigned int dest);
 
 /* Close the vCPUs and the VM. */
 void kvm_vm_destroy(struct kvm_vm *vm, unsigned int idx);

@@ -55,6 +55,7 @@ static struct vm *vms;
 static unsigned int nr_vms = 1;
 static unsigned int nr_vcpus = 1;
 static unsigned int gsi;
+static unsigned int msi_dest;	/* APIC id the MSIs go to: vCPU msi_dest */
 static enum route_mode route = ROUTE_MSI;
 static int kvm_fd = -1;
 
@@ -67,7 +68,7 @@ static bool in_discard;	/* dropping the rest of an over-long line */
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: " PROG " [-v NVMS] [-g GSI] [-r msi|ioapic] [-c NVCPUS] [-T] [-n N] [-m M]\n"
+		"Usage: " PROG " [-v NVMS] [-g GSI] [-r msi|ioapic] [-c NVCPUS] [-d VCPU] [-T] [-n N] [-m M]\n"
 		"       " PROG " -h\n"
 		"\n"
 		"Create NVMS idle KVM VMs (in-kernel irqchip, NVCPUS vCPUs with the LAPIC\n"
@@ -81,6 +82,8 @@ static void usage(FILE *f)
 		"  -r ioapic  keep the default PIC/IOAPIC routing; irqfd deferred path\n"
 		"             (default GSI %d, must be 0-%d)\n"
 		"  -g GSI     GSI for the irqfd\n"
+		"  -d VCPU    MSIs (route and KVM_SIGNAL_MSI) to APIC id VCPU, the vCPU of\n"
+		"             that index (default 0; less than NVCPUS)\n"
 		"  -T         create the VMs in a second thread, as a VMM may (KVM\n"
 		"             then records that thread's id, not the process id)\n"
 		"  -n N       one-shot: N eventfd writes per VM, print 'DONE fire N', exit\n"
@@ -128,7 +131,7 @@ static void setup_vm(struct vm *vm, unsigned int idx)
 	vm->open = true;
 
 	if (route == ROUTE_MSI)
-		kvm_vm_set_msi_route(&vm->kvm, idx, gsi);
+		kvm_vm_set_msi_route(&vm->kvm, idx, gsi, msi_dest);
 
 	vm->efd = eventfd(0, EFD_CLOEXEC);
 	if (vm->efd < 0)
@@ -187,7 +190,7 @@ static void fire_one(struct vm *vm, unsigned int idx)
 
 static void msi_one(struct vm *vm, unsigned int idx)
 {
-	kvm_vm_signal_msi(&vm->kvm, idx);
+	kvm_vm_signal_msi(&vm->kvm, idx, msi_dest);
 }
 
 /*
@@ -476,8 +479,11 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "v:g:r:c:n:m:Th")) != -1) {
+	while ((opt = getopt(argc, argv, "v:g:r:c:d:n:m:Th")) != -1) {
 		switch (opt) {
+		case 'd':
+			msi_dest = parse_opt_uint(opt, optarg, 0, MAX_VCPUS - 1);
+			break;
 		case 'T':
 			in_thread = true;
 			break;
@@ -532,6 +538,11 @@ int main(int argc, char **argv)
 	}
 	if (!gsi_set)
 		gsi = route == ROUTE_MSI ? DEFAULT_MSI_GSI : DEFAULT_IOAPIC_GSI;
+	if (msi_dest >= nr_vcpus) {
+		fprintf(stderr, PROG ": -d: vCPU %u, but only %u vCPUs (-c)\n",
+			msi_dest, nr_vcpus);
+		return 2;
+	}
 	if (route == ROUTE_IOAPIC && gsi >= NR_IOAPIC_PINS) {
 		fprintf(stderr, PROG ": -r ioapic: GSI must be 0-%d, got %u\n",
 			NR_IOAPIC_PINS - 1, gsi);

@@ -13,7 +13,7 @@ t_all=$SECONDS
 for v in ${RT_KERNELS:-6.12-rt}; do
 	echo "=== rt $v"
 	lane_guest rt "$v"
-	[ -n "$LANE_LOG" ] && grep -E '^# (dmesg|insmod|modprobe|uname)' "$LANE_LOG" | sed 's/^/  /'
+	[ -n "$LANE_LOG" ] && { grep -E '^# (dmesg|insmod|modprobe|uname)' "$LANE_LOG" || true; } | sed 's/^/  /'
 	lane_result
 done
 

@@ -3,7 +3,8 @@
 set -euo pipefail
 
 pkgs=(qemu-system-x86 busybox-static dwarves sparse kmod cpio xz-utils zstd bc flex bison
-      libelf-dev libssl-dev gcc make libc6-dev bpftrace)
+      libelf-dev libssl-dev gcc make libc6-dev bpftrace
+      bochs bochsbios vgabios grub-pc-bin grub-common xorriso mtools)   # the Intel lane (check-intel)
 
 missing=()
 for p in "${pkgs[@]}"; do

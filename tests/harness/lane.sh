@@ -2,7 +2,8 @@
 # check-debug.sh. A lane is a guest mode (check, stress, bench) run on each kernel.
 #
 #   lane_guest <mode> <kernel>   prepare the kernel's guest, boot it in <mode>, count
-#                                its TAP lines into LANE_P, LANE_F, LANE_S, LANE_NOTES
+#                                its TAP lines into LANE_P, LANE_F, LANE_S, LANE_NOTES;
+#                                under QEMU, or under Bochs (Intel) with LANE_RUNNER=bochs
 #   lane_result                  print the kernel's result line and notes, add to totals
 #   suite_result <name> <log>    add a host suite's "<name>: N passed, N failed" line
 #   lane_total <name>            print "<name>: N passed, N failed[, N skipped]"; fails
@@ -34,7 +35,7 @@ lane_guest() {
 	fi
 	LANE_KERNEL=$KVER LANE_LOG=$OUT/$mode.log
 	t=$SECONDS
-	"$S/qemu-run.sh" "$KDIR" "$OUT/initrd.cpio.gz" "$mode" "$LANE_LOG" || booted=0
+	"$S/${LANE_RUNNER:-qemu}-run.sh" "$KDIR" "$OUT/initrd.cpio.gz" "$mode" "$LANE_LOG" || booted=0
 	LANE_SECS=$((SECONDS - t))
 	tap_count "$LANE_LOG"
 	LANE_P=$TAP_P LANE_F=$TAP_F LANE_S=$TAP_S

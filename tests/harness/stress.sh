@@ -22,7 +22,7 @@ export QEMU_APPEND="${QEMU_APPEND:+$QEMU_APPEND }$append"
 for v in $KERNELS; do
 	echo "=== stress $v ($scale)"
 	lane_guest stress "$v"
-	[ -n "$LANE_LOG" ] && grep -E '^# --- stress_[a-z_]+: [0-9]+ s|^# stress: ' "$LANE_LOG" | sed 's/^/  /'
+	[ -n "$LANE_LOG" ] && { grep -E '^# --- stress_[a-z_]+: [0-9]+ s|^# stress: ' "$LANE_LOG" || true; } | sed 's/^/  /'
 	lane_result
 done
 lane_total stress
