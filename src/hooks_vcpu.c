@@ -135,6 +135,15 @@ IRQPATH_FENTRY(irqpath_ga_log_fentry)
 {
 }
 
+/* Did the call return to ip come from the function probe id hooks? */
+static __always_inline bool irqpath_called_from(enum irqpath_probe_id id,
+						unsigned long ip)
+{
+	const struct irqpath_probe *p = &irqpath_probes[id];
+
+	return irqpath_ip_within(ip, READ_ONCE(p->addr), READ_ONCE(p->size));
+}
+
 /*
  * kvm_vcpu_wake_up(vcpu) from one of those two is a posted-interrupt
  * wakeup of vcpu. Told by the return address, which is right however the
@@ -148,9 +157,8 @@ void irqpath_vcpu_wake_fentry(unsigned long ip, unsigned long parent_ip,
 	struct kvm_vcpu *vcpu;
 	struct irqpath_vm *vm;
 
-	if (!irqpath_probe_has_ip(&irqpath_probes[IRQPATH_P_PI_WAKEUP],
-				  parent_ip) &&
-	    !irqpath_probe_has_ip(&irqpath_probes[IRQPATH_P_GA_LOG], parent_ip))
+	if (!irqpath_called_from(IRQPATH_P_PI_WAKEUP, parent_ip) &&
+	    !irqpath_called_from(IRQPATH_P_GA_LOG, parent_ip))
 		return;
 	preempt_disable_notrace();
 	irqpath_hit(p);

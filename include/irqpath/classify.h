@@ -108,6 +108,17 @@ static inline bool irqpath_delivery_path(int apicv, enum irqpath_counter *c,
 	return true;
 }
 
+/*
+ * A kvm_vcpu_wake_up() is a posted-interrupt wakeup when it returns into
+ * pi_wakeup_handler or avic_ga_log_notifier: when ip is in [addr, addr +
+ * size) of one of them. size 0 (the probe is not attached) holds none.
+ */
+static inline bool irqpath_ip_within(unsigned long ip, unsigned long addr,
+				     unsigned long size)
+{
+	return ip - addr < size;
+}
+
 struct irqpath_vm *irqpath_irte_vm(const unsigned long *args, int *host_irq);
 
 /*

@@ -151,13 +151,6 @@ irqpath_kretprobe(struct kretprobe_instance *ri)
 	return container_of(get_kretprobe(ri), struct irqpath_probe, krp);
 }
 
-/* Is ip inside the function p hooks? Only for probes of a module. */
-static inline bool irqpath_probe_has_ip(const struct irqpath_probe *p,
-					unsigned long ip)
-{
-	return ip - READ_ONCE(p->addr) < READ_ONCE(p->size);
-}
-
 static inline void irqpath_hit(struct irqpath_probe *p)
 {
 	this_cpu_inc(*p->hits);

@@ -2,8 +2,8 @@
 /*
  * KUnit suite of src/classify.c: the irqfd fast/deferred outcome settled
  * from the events that follow a wakeup, where a VFIO MSI went (irqfd, the
- * VMM's one VM, or unattributed with its pid), and how a delivery reached
- * its vCPU (posted or kicked).
+ * VMM's one VM, or unattributed with its pid), how a delivery reached
+ * its vCPU (posted or kicked), and which vCPU wakeups are PI wakeups.
  */
 #include <kunit/test.h>
 #include <linux/rcupdate.h>
@@ -383,6 +383,39 @@ static void delivery_path(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, col, p->col);
 }
 
+struct within_case {
+	const char *name;
+	unsigned long ip, addr, size;
+	bool in;
+};
+
+static const struct within_case within_cases[] = {
+	{ "first_byte", 0xffffffffc0001000UL, 0xffffffffc0001000UL, 0x1a0, true },
+	{ "last_byte", 0xffffffffc000119fUL, 0xffffffffc0001000UL, 0x1a0, true },
+	{ "just_after", 0xffffffffc00011a0UL, 0xffffffffc0001000UL, 0x1a0, false },
+	{ "just_before", 0xffffffffc0000fffUL, 0xffffffffc0001000UL, 0x1a0, false },
+	{ "not_attached", 0xffffffffc0001000UL, 0xffffffffc0001000UL, 0, false },
+	{ "cleared", 0x10, 0, 0, false },
+};
+
+static void within_case_desc(const struct within_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(within, within_cases, within_case_desc);
+
+/*
+ * A vCPU wakeup is a PI wakeup exactly when it returns into the PIW or
+ * GA-log handler's bytes; a detached handler (size 0) claims none.
+ */
+static void pi_wakeup_caller(struct kunit *test)
+{
+	const struct within_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, irqpath_ip_within(c->ip, c->addr, c->size), c->in);
+}
+
 static struct kunit_case irqpath_classify_cases[] = {
 	KUNIT_CASE_PARAM(wakeup_outcome, wake_gen_params),
 	KUNIT_CASE_PARAM(irte_update_args, irte_gen_params),
@@ -392,6 +425,7 @@ static struct kunit_case irqpath_classify_cases[] = {
 	KUNIT_CASE(vfio_userspace_two_vms),
 	KUNIT_CASE(vfio_unknown_eventfd),
 	KUNIT_CASE_PARAM(delivery_path, path_gen_params),
+	KUNIT_CASE_PARAM(pi_wakeup_caller, within_gen_params),
 	{}
 };
 
