@@ -106,7 +106,11 @@ if ! tree_ok; then
     fi
     [ -n "${dl:-}" ] && rm -rf "$dl"
     # Sit the project in the tree as drivers/misc/kvm_irqpath, an in-tree driver.
-    rm -rf "$D"; mkdir -p "$D"
+    # Another checkout's objects may be newer than this one's sources: make
+    # would keep them, so they go (the build dirs are named below).
+    rm -rf "$D" "$CACHE/build-$KEY/drivers/misc/kvm_irqpath" \
+        "$CACHE/build-cov-$KEY/drivers/misc/kvm_irqpath"
+    mkdir -p "$D"
     for l in "${links[@]}"; do ln -s "$REPO/${l#*:}" "$D/${l%%:*}"; done
     grep -q 'kvm_irqpath/Kconfig' "$SRC/drivers/misc/Kconfig" ||
         sed -i '$ s|^endmenu$|source "drivers/misc/kvm_irqpath/Kconfig"\nendmenu|' "$SRC/drivers/misc/Kconfig"
