@@ -113,7 +113,10 @@ churn_round() {
 
 # Two rounds of STRESS_VMS / 2: the module's memory must come back to the
 # same figures after each; the kernel's Percpu may keep chunks after the
-# first round, but a leak would grow it again in the second.
+# first round, but a leak would grow it again in the second. Its noise (KVM's
+# own per-VM per-CPU data, chunk reuse) was up to 40 kB in a round of 100
+# VMs; the bound is a tenth of what the round's VMs' counters take, so
+# leaking one VM in ten fails.
 t_stress_vm_churn() {
 	half=$((STRESS_VMS / 2))
 	check "churn: no VM before" wait_for 100 vms_empty
@@ -132,9 +135,11 @@ t_stress_vm_churn() {
 		eval "pcpu$round=\$(meminfo Percpu)"
 		log "churn $round: after: $(mem_line) Percpu $(meminfo Percpu) kB SUnreclaim $(meminfo SUnreclaim) kB"
 	done
+	slack=$((half * $(mem vm_cpu_bytes) * $(mem cpus) / 10240))
+	[ "$slack" -ge 32 ] || slack=32
 	# shellcheck disable=SC2154
-	check "churn: Percpu not grown in round 2 by more than 32 kB ($pcpu1 -> $pcpu2 kB)" \
-		test "$pcpu2" -le $((pcpu1 + 32))
+	check "churn: Percpu not grown in round 2 by more than $slack kB ($pcpu1 -> $pcpu2 kB)" \
+		test "$pcpu2" -le $((pcpu1 + slack))
 	seq1=$(vm_seq_now)
 	check "churn: every VM got a record ($seq0 -> $seq1)" eq seq "$((seq1 - seq0 - 1))" $((2 * half))
 	check "churn: no event unattributed" eq unattr "$(unattr irqfd_wakeups)" "$unattr0"
