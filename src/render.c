@@ -151,10 +151,12 @@ void irqpath_render_info(struct seq_file *m, const struct irqpath_vm *vm,
 }
 
 /* Short titles, so a row fits a terminal; `stats` has the full names. */
-static const struct {
+struct irqpath_summary_col {
 	const char *title;
 	enum irqpath_counter counter;
-} irqpath_summary_cols[] = {
+};
+
+static const struct irqpath_summary_col irqpath_summary_cols[] = {
 	{ "irqfd",	IRQPATH_IRQFD_WAKEUPS },
 	{ "fast",	IRQPATH_IRQFD_FAST },
 	{ "deferred",	IRQPATH_IRQFD_DEFERRED },
@@ -166,10 +168,7 @@ static const struct {
 };
 
 /* Added after "posted" when they came: how deliveries reached their vCPUs. */
-static const struct {
-	const char *title;
-	enum irqpath_counter counter;
-} irqpath_summary_tail[] = {
+static const struct irqpath_summary_col irqpath_summary_tail[] = {
 	{ "dlv_posted",	IRQPATH_DELIVERIES_POSTED },
 	{ "dlv_kicked",	IRQPATH_DELIVERIES_KICKED },
 	{ "pi_wakeups",	IRQPATH_PI_WAKEUPS },

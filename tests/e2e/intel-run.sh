@@ -20,13 +20,9 @@ start=$(date +%s)
 check "tracer loads" tracer_load
 log "--- insmod: $(($(date +%s) - start)) s"
 
-for t in probes_attached msi_irqfd msi_vcpu wrong_field ioapic_deferred signal_msi two_vms_at_once reset_control \
-	 vm_before_insmod vm_before_insmod_thread destroy_and_reuse kvm_modules_cycle; do
-	start=$(date +%s)
-	log "--- $t"
-	t_$t
-	log "--- $t: $(($(date +%s) - start)) s"
-done
+run_tests probes_attached msi_irqfd msi_vcpu wrong_field ioapic_deferred signal_msi \
+	  two_vms_at_once reset_control vm_before_insmod vm_before_insmod_thread \
+	  destroy_and_reuse kvm_modules_cycle
 
 t_dmesg_clean
 echo "# intel: $NCHECK checks, $NFAIL failed"

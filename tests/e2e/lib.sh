@@ -162,6 +162,20 @@ vm_pid() { eval "echo \$VMPID$1"; }
 DMESG_BAD='WARNING|BUG|Oops|Call Trace'
 dmesg_mark() { dmesg | grep -E "$DMESG_BAD" >/tmp/dmesg.before; true; }
 
+# run_tests <name>...: t_<name> of each, timed in the log. irqpath.only=<t>[,<t>...]
+# on the kernel command line (QEMU_APPEND) runs only those instead: for
+# working on one test, never in make check.
+run_tests() {
+	_only=$(sed -n 's/.*irqpath\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
+	[ -n "$_only" ] && set -- $(echo "$_only" | tr , ' ')
+	for _t in "$@"; do
+		_start=$(date +%s)
+		log "--- $_t"
+		t_$_t
+		log "--- $_t: $(($(date +%s) - _start)) s"
+	done
+}
+
 tracer_load() { insmod $TRACER && wait_for 100 test -e $D/probes; }
 # every entry hook an ftrace callback, no direct call taken (the default)
 tracer_load_ftrace() { insmod $TRACER direct=0 && wait_for 100 test -e $D/probes; }

@@ -17,20 +17,11 @@ modprobe vfio_pci && modprobe vfio_iommu_type1 || log "modprobe vfio failed"
 dmesg_mark
 check "tracer loads" tracer_load
 
-# irqpath.only=<t>[,<t>...] on the kernel command line (QEMU_APPEND) runs
-# only those: for working on one test, never in make check.
-only=$(sed -n 's/.*irqpath\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
-tests="probes_attached msi_irqfd msi_vcpu direct_fallback livepatch bpf_kfunc wrong_proto wrong_field namesake ioapic_deferred signal_msi two_vms_at_once \
-	 reset_control vfio_paths vfio_two_vms pi_ipis irqpath_tool \
-	 vm_before_insmod vm_before_insmod_thread destroy_and_reuse kvm_modules_cycle \
-	 tracer_before_kvm unload_under_storm"
-[ -n "$only" ] && tests=$(echo "$only" | tr , ' ')
-for t in $tests; do
-	start=$(date +%s)
-	log "--- $t"
-	t_$t
-	log "--- $t: $(($(date +%s) - start)) s"
-done
+run_tests probes_attached msi_irqfd msi_vcpu direct_fallback livepatch bpf_kfunc wrong_proto \
+	  wrong_field namesake ioapic_deferred signal_msi two_vms_at_once \
+	  reset_control vfio_paths vfio_two_vms pi_ipis irqpath_tool \
+	  vm_before_insmod vm_before_insmod_thread destroy_and_reuse kvm_modules_cycle \
+	  tracer_before_kvm unload_under_storm
 
 t_dmesg_clean
 echo "# e2e: $NCHECK checks, $NFAIL failed"
