@@ -23,3 +23,4 @@ include tests/harness/bench.mk
 include tests/harness/debug.mk
 include tests/harness/intel.mk
 include tests/harness/rt.mk
+include tests/harness/large.mk

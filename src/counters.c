@@ -85,21 +85,40 @@ bool irqpath_slot_id(const struct irqpath_slots *s, unsigned int slot,
 	return true;
 }
 
-/* Sums are taken with plain loads: a u64 store is atomic on 64-bit. */
+/*
+ * The totals and "other" rows of every CPU; the rows of the shared table
+ * are added by irqpath_rows_add(). Plain loads: a u64 store is atomic on
+ * 64-bit.
+ */
 void irqpath_counts_sum(struct irqpath_counts *sum,
-			struct irqpath_counts __percpu *pcpu)
+			struct irqpath_cpu_counts __percpu *pcpu)
 {
-	const u64 *src;
-	u64 *dst = (u64 *)sum;
-	size_t i, n = sizeof(*sum) / sizeof(u64);
+	unsigned int i;
 	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		src = (const u64 *)per_cpu_ptr(pcpu, cpu);
-		for (i = 0; i < n; i++)
-			dst[i] += READ_ONCE(src[i]);
+		const struct irqpath_cpu_counts *src = per_cpu_ptr(pcpu, cpu);
+
+		for (i = 0; i < IRQPATH_NR_COUNTERS; i++)
+			sum->c[i] += READ_ONCE(src->c[i]);
+		for (i = 0; i < IRQPATH_GSI_NR; i++)
+			sum->gsi[IRQPATH_SLOT_OTHER][i] +=
+				READ_ONCE(src->other[IRQPATH_ROW_GSI][i]);
+		for (i = 0; i < IRQPATH_VCOL_NR; i++)
+			sum->vcpu[IRQPATH_SLOT_OTHER][i] +=
+				READ_ONCE(src->other[IRQPATH_ROW_VCPU][i]);
+		sum->owner[IRQPATH_SLOT_OTHER] +=
+			READ_ONCE(src->other[IRQPATH_ROW_OWNER][0]);
 	}
+}
+
+/* Leaves the totals: for readers that did not add the rows up. */
+void irqpath_counts_drop_rows(struct irqpath_counts *val)
+{
+	memset(val->gsi, 0, sizeof(val->gsi));
+	memset(val->vcpu, 0, sizeof(val->vcpu));
+	memset(val->owner, 0, sizeof(val->owner));
 }
 
 /* Modular arithmetic keeps the difference right across a 64-bit wrap. */

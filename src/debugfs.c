@@ -8,7 +8,9 @@
 
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -23,8 +25,15 @@ static struct dentry *irqpath_root;
 static struct dentry *irqpath_vms_dir;
 static unsigned long irqpath_alloc_failures_base;
 
-/* A snapshot is 2.6 kB: too big for a stack frame. */
-static int irqpath_show_vm(struct seq_file *m,
+/* VMs shown between two breaks of the walk, and what one takes in text. */
+#define IRQPATH_SUMMARY_BATCH		64
+#define IRQPATH_SUMMARY_VM_BYTES	512
+
+/*
+ * A snapshot is 4.8 kB: too big for a stack frame. rows: the file shows
+ * rows per GSI or vCPU, which takes a walk of the shared row table.
+ */
+static int irqpath_show_vm(struct seq_file *m, bool rows,
 			   void (*render)(struct seq_file *m,
 					  const struct irqpath_vm *vm,
 					  const struct irqpath_counts *val))
@@ -35,7 +44,7 @@ static int irqpath_show_vm(struct seq_file *m,
 	val = kmalloc(sizeof(*val), GFP_KERNEL);
 	if (!val)
 		return -ENOMEM;
-	irqpath_vm_snapshot(vm, val, NULL);
+	irqpath_vm_snapshot(vm, val, NULL, rows);
 	render(m, vm, val);
 	kfree(val);
 	return 0;
@@ -69,19 +78,19 @@ static void irqpath_render_vm_stats(struct seq_file *m,
 
 static int stats_show(struct seq_file *m, void *v)
 {
-	return irqpath_show_vm(m, irqpath_render_vm_stats);
+	return irqpath_show_vm(m, false, irqpath_render_vm_stats);
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
 static int gsi_show(struct seq_file *m, void *v)
 {
-	return irqpath_show_vm(m, irqpath_render_gsi);
+	return irqpath_show_vm(m, true, irqpath_render_gsi);
 }
 DEFINE_SHOW_ATTRIBUTE(gsi);
 
 static int vcpus_show(struct seq_file *m, void *v)
 {
-	return irqpath_show_vm(m, irqpath_render_vcpus);
+	return irqpath_show_vm(m, true, irqpath_render_vcpus);
 }
 DEFINE_SHOW_ATTRIBUTE(vcpus);
 
@@ -122,7 +131,7 @@ static int unattributed_show(struct seq_file *m, void *v)
 	val = kmalloc(sizeof(*val), GFP_KERNEL);
 	if (!val)
 		return -ENOMEM;
-	irqpath_vm_snapshot(irqpath_unattributed, val, NULL);
+	irqpath_vm_snapshot(irqpath_unattributed, val, NULL, true);
 	irqpath_render_stats(m, val);
 	irqpath_render_owners(m, irqpath_unattributed, val);
 	kfree(val);
@@ -168,27 +177,34 @@ DEFINE_SHOW_ATTRIBUTE(probes);
 
 /*
  * The module's own records: "key value" lines, bytes of all of them, then
- * what one VM costs: a fixed part and a part per possible CPU, in which
- * every tracked GSI (64 rows, allocated with the VM) has its share.
+ * what one VM costs: a fixed part and a part per possible CPU. Its rows
+ * per GSI and vCPU are in the table all VMs share, whose size and use
+ * come last (added after `cpus`).
  */
 static int memory_show(struct seq_file *m, void *v)
 {
-	unsigned int vms, spares, efds;
-	unsigned long bytes;
+	unsigned int vms, spares, efds, rows;
+	unsigned long bytes, used;
+	u64 full;
 
 	irqpath_registry_memory(&vms, &spares, &bytes);
+	irqpath_rows_usage(&rows, &used, &full);
 	efds = irqpath_efd_count();
 	bytes += irqpath_efd_bytes();
+	bytes += (rows * sizeof(struct irqpath_row) + sizeof(u64)) *
+		 num_possible_cpus();
 	seq_printf(m, "vms %u\n", vms);
 	seq_printf(m, "spares %u\n", spares);
 	seq_printf(m, "eventfds %u\n", efds);
 	seq_printf(m, "bytes %lu\n", bytes);
 	seq_printf(m, "vm_bytes %zu\n",
 		   sizeof(struct irqpath_vm) + sizeof(struct irqpath_counts));
-	seq_printf(m, "vm_cpu_bytes %zu\n", sizeof(struct irqpath_counts));
-	seq_printf(m, "gsi_cpu_bytes %zu\n",
-		   sizeof(((struct irqpath_counts *)NULL)->gsi[0]));
+	seq_printf(m, "vm_cpu_bytes %zu\n", sizeof(struct irqpath_cpu_counts));
+	seq_printf(m, "gsi_cpu_bytes %zu\n", sizeof(struct irqpath_row));
 	seq_printf(m, "cpus %u\n", num_possible_cpus());
+	seq_printf(m, "rows_per_cpu %u\n", rows);
+	seq_printf(m, "rows_used %lu\n", used);
+	seq_printf(m, "rows_full %llu\n", full);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(memory);
@@ -198,7 +214,10 @@ DEFINE_SHOW_ATTRIBUTE(memory);
  * VM list, one snapshot per VM for its row and its verdict: a VM created
  * or destroyed meanwhile has both or neither. The verdicts gather in a
  * buffer of the size of m's; if it fills, m is marked full too, and
- * seq_file calls us again with buffers twice as big.
+ * seq_file calls us again with buffers twice as big (summary_open sizes
+ * them so that this is rare). The walk leaves RCU every few VMs to let
+ * others run, and goes on after the last VM it showed: the list is in
+ * sequence order.
  */
 static int summary_show(struct seq_file *m, void *v)
 {
@@ -207,7 +226,8 @@ static int summary_show(struct seq_file *m, void *v)
 	struct irqpath_counts *val;
 	struct seq_file *verdicts;
 	struct irqpath_vm *vm;
-	unsigned int n, posted;
+	unsigned int n, posted, batch;
+	u64 next = 0;
 	int ret = -ENOMEM;
 
 	val = kmalloc(sizeof(*val), GFP_KERNEL);
@@ -221,9 +241,14 @@ static int summary_show(struct seq_file *m, void *v)
 		goto out;
 
 	irqpath_render_summary_header(m);
+again:
+	batch = 0;
 	rcu_read_lock();
 	list_for_each_entry_rcu(vm, &irqpath_vms, node) {
-		irqpath_vm_snapshot(vm, val, comm);
+		if (vm->seq < next)
+			continue;
+		next = vm->seq + 1;
+		irqpath_vm_snapshot(vm, val, comm, false);
 		n = irqpath_producers_copy(vm, prods);
 		posted = irqpath_count_posted(prods, n);
 		snprintf(pid, sizeof(pid), "%d", vm->pid);
@@ -231,9 +256,14 @@ static int summary_show(struct seq_file *m, void *v)
 					   comm[0] ? comm : "?", val, n, posted);
 		seq_printf(verdicts, "%s: ", vm->name);
 		irqpath_render_verdict(verdicts, val, n, posted);
+		if (++batch == IRQPATH_SUMMARY_BATCH) {
+			rcu_read_unlock();
+			cond_resched();
+			goto again;
+		}
 	}
 	rcu_read_unlock();
-	irqpath_vm_snapshot(irqpath_unattributed, val, NULL);
+	irqpath_vm_snapshot(irqpath_unattributed, val, NULL, false);
 	irqpath_render_summary_row(m, "unattributed", "-", "-", val, 0, 0);
 	seq_puts(m, "\n");
 	if (seq_has_overflowed(verdicts))
@@ -249,7 +279,22 @@ out:
 	kfree(val);
 	return ret;
 }
-DEFINE_SHOW_ATTRIBUTE(summary);
+
+/* A row and a verdict take under 400 bytes: one pass for all VMs. */
+static int summary_open(struct inode *inode, struct file *file)
+{
+	size_t size = (irqpath_registry_nr_vms() + 4) * IRQPATH_SUMMARY_VM_BYTES;
+
+	return single_open_size(file, summary_show, inode->i_private, size);
+}
+
+static const struct file_operations summary_fops = {
+	.owner		= THIS_MODULE,
+	.open		= summary_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
 
 /* Nothing changes unless the whole write is exactly "1". */
 static ssize_t reset_write(struct file *file, const char __user *ubuf,

@@ -41,8 +41,7 @@ int irqpath_vfio_msi_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	vm = irqpath_vfio_classify(ctx->trigger, ctx->irqfd_vm, &path, &pid);
 	if (!vm) {
 		vm = irqpath_unattributed;
-		this_cpu_inc(vm->pcpu->owner[irqpath_slot_get(&vm->owner_slots,
-							      pid)]);
+		irqpath_inc_owner(vm, pid);
 	}
 	irqpath_inc(vm, IRQPATH_VFIO_MSI);
 	irqpath_inc(vm, path);

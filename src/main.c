@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/log2.h>
 #include <linux/module.h>
 
 #include "irqpath/debugfs.h"
@@ -14,6 +15,15 @@
 #include "irqpath/pi_ipis.h"
 #include "irqpath/probes.h"
 #include "irqpath/registry.h"
+
+/*
+ * Rows per CPU in the table all VMs share: one per GSI, vCPU or pid of a
+ * VM that had events on that CPU. Events beyond go to the VM's "other"
+ * row, and `memory` says how many did (rows_full).
+ */
+static unsigned int rows_per_cpu = IRQPATH_ROWS_DEFAULT;
+module_param(rows_per_cpu, uint, 0444);
+MODULE_PARM_DESC(rows_per_cpu, "rows per CPU for per-GSI/vCPU counts, a power of two from 16 to 4096 (default 512)");
 
 static int __init irqpath_init(void)
 {
@@ -31,13 +41,19 @@ static int __init irqpath_init(void)
 		pr_err("PREEMPT_RT kernels are not supported: irqfd wakeups there are preemptible, so their path can't be told exactly\n");
 		return -EOPNOTSUPP;
 	}
+	if (rows_per_cpu < IRQPATH_ROWS_MIN || rows_per_cpu > IRQPATH_ROWS_MAX ||
+	    !is_power_of_2(rows_per_cpu)) {
+		pr_err("rows_per_cpu=%u: must be a power of two from %u to %u\n",
+		       rows_per_cpu, IRQPATH_ROWS_MIN, IRQPATH_ROWS_MAX);
+		return -EINVAL;
+	}
 	ret = irqpath_pi_ipis_init();
 	if (ret)
 		return ret;
 	ret = irqpath_debugfs_init();
 	if (ret)
 		goto out_pi;
-	ret = irqpath_registry_init(&irqpath_debugfs_ops);
+	ret = irqpath_registry_init(&irqpath_debugfs_ops, rows_per_cpu);
 	if (ret) {
 		pr_err("registry init failed: %d\n", ret);
 		goto out_debugfs;

@@ -22,6 +22,7 @@
 
 DEFINE_HASHTABLE(irqpath_hash, IRQPATH_HASH_BITS);
 static DEFINE_HASHTABLE(irqpath_pid_hash, IRQPATH_HASH_BITS);
+static DEFINE_HASHTABLE(irqpath_seq_hash, IRQPATH_HASH_BITS);
 LIST_HEAD(irqpath_vms);
 DEFINE_SPINLOCK(irqpath_read_lock);
 
@@ -102,7 +103,7 @@ static struct irqpath_vm *irqpath_vm_alloc(gfp_t gfp)
 	vm = kzalloc(sizeof(*vm), gfp);
 	if (!vm)
 		return NULL;
-	vm->pcpu = alloc_percpu_gfp(struct irqpath_counts, gfp);
+	vm->pcpu = alloc_percpu_gfp(struct irqpath_cpu_counts, gfp);
 	vm->base = kzalloc(sizeof(*vm->base), gfp);
 	if (!vm->pcpu || !vm->base) {
 		irqpath_vm_release(vm);
@@ -138,6 +139,7 @@ static void irqpath_unhash(struct irqpath_vm *vm)
 	lockdep_assert_held(&irqpath_reg_lock);
 	hash_del_rcu(&vm->hnode);
 	hash_del_rcu(&vm->pnode);
+	hash_del_rcu(&vm->snode);
 	list_del_rcu(&vm->node);
 	if (vm->state == IRQPATH_VM_PENDING)
 		list_move_tail(&vm->work, &irqpath_dead);
@@ -152,10 +154,12 @@ static void irqpath_insert(struct irqpath_vm *vm, const void *key, pid_t pid)
 	vm->key = key;
 	vm->pid = pid;
 	vm->state = IRQPATH_VM_PENDING;
+	vm->seq = atomic64_inc_return(&irqpath_seq);
 	snprintf(vm->name, sizeof(vm->name), "%d-%llu", pid,
-		 (unsigned long long)atomic64_inc_return(&irqpath_seq));
+		 (unsigned long long)vm->seq);
 	hash_add_rcu(irqpath_hash, &vm->hnode, (unsigned long)key);
 	hash_add_rcu(irqpath_pid_hash, &vm->pnode, pid);
+	hash_add_rcu(irqpath_seq_hash, &vm->snode, vm->seq);
 	list_add_tail_rcu(&vm->node, &irqpath_vms);
 	list_add_tail(&vm->work, &irqpath_pending);
 }
@@ -348,27 +352,51 @@ unsigned int irqpath_producers_copy(struct irqpath_vm *vm,
 	return n;
 }
 
-/* The counts since the last reset, and the VMM's name, as one snapshot. */
+/*
+ * The counts since the last reset, and the VMM's name, as one snapshot.
+ * Without rows, only the totals: what `summary` shows, without a walk of
+ * the row table for each VM.
+ */
 void irqpath_vm_snapshot(struct irqpath_vm *vm, struct irqpath_counts *val,
-			 char *comm)
+			 char *comm, bool rows)
 {
 	spin_lock(&irqpath_read_lock);
 	irqpath_counts_sum(val, vm->pcpu);
+	if (rows)
+		irqpath_rows_add(val, vm->seq);
 	irqpath_counts_sub(val, vm->base);
+	if (!rows)
+		irqpath_counts_drop_rows(val);
 	if (comm)
 		strscpy(comm, vm->comm, TASK_COMM_LEN);
 	spin_unlock(&irqpath_read_lock);
 }
 
-static void irqpath_vm_reset(struct irqpath_vm *vm)
+/* The record whose rows carry seq. RCU. */
+static struct irqpath_vm *irqpath_vm_of_seq(u64 seq)
 {
-	lockdep_assert_held(&irqpath_read_lock);
-	irqpath_counts_sum(vm->base, vm->pcpu);
+	struct irqpath_vm *vm;
+
+	if (seq == irqpath_unattributed->seq)
+		return irqpath_unattributed;
+	hash_for_each_possible_rcu(irqpath_seq_hash, vm, snode, seq)
+		if (vm->seq == seq)
+			return vm;
+	return NULL;
+}
+
+static void irqpath_reset_row(const struct irqpath_row *row, void *arg)
+{
+	struct irqpath_vm *vm = irqpath_vm_of_seq(irqpath_row_seq(row->key));
+
+	if (vm)
+		irqpath_row_add_to(vm->base, row);
 }
 
 /*
  * Writers never see a reset: the baseline moves instead, so a count that
- * races with a reset is kept on one side of it, never lost or torn.
+ * races with a reset is kept on one side of it, never lost or torn. One
+ * walk of the row table serves every VM.
  */
 void irqpath_registry_reset(void)
 {
@@ -377,10 +405,20 @@ void irqpath_registry_reset(void)
 	rcu_read_lock();
 	spin_lock(&irqpath_read_lock);
 	list_for_each_entry_rcu(vm, &irqpath_vms, node)
-		irqpath_vm_reset(vm);
-	irqpath_vm_reset(irqpath_unattributed);
+		irqpath_counts_sum(vm->base, vm->pcpu);
+	irqpath_counts_sum(irqpath_unattributed->base,
+			   irqpath_unattributed->pcpu);
+	irqpath_rows_walk(irqpath_reset_row, NULL);
 	spin_unlock(&irqpath_read_lock);
 	rcu_read_unlock();
+}
+
+/* VM records now, live or retired: to size a reader's buffer. */
+unsigned int irqpath_registry_nr_vms(void)
+{
+	int records = atomic_read(&irqpath_nr_records);
+
+	return records > 0 ? records : 0;
 }
 
 u64 irqpath_registry_vm_seq(void)
@@ -404,7 +442,7 @@ void irqpath_registry_memory(unsigned int *vms, unsigned int *spares,
 	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
 	*bytes = (unsigned long)records *
 		 (sizeof(struct irqpath_vm) + sizeof(struct irqpath_counts) +
-		  sizeof(struct irqpath_counts) * num_possible_cpus());
+		  sizeof(struct irqpath_cpu_counts) * num_possible_cpus());
 	records -= *spares + (irqpath_unattributed ? 1 : 0);
 	*vms = records > 0 ? records : 0;
 }
@@ -489,7 +527,33 @@ static void irqpath_publish_pending(void)
 	}
 }
 
-/* Directory first: once it is gone no file can reach the record. */
+/* The rows of the records on dead, given back to the shared table. */
+static void irqpath_forget_rows(struct list_head *dead)
+{
+	struct irqpath_vm *vm;
+	unsigned int n = 0;
+	u64 *seqs;
+
+	list_for_each_entry(vm, dead, work)
+		n++;
+	seqs = kmalloc_array(n, sizeof(*seqs), GFP_KERNEL);
+	if (!seqs) {
+		/* one walk per VM, slower but needing nothing */
+		list_for_each_entry(vm, dead, work)
+			irqpath_rows_forget(&vm->seq, 1);
+		return;
+	}
+	n = 0;
+	list_for_each_entry(vm, dead, work)
+		seqs[n++] = vm->seq;
+	irqpath_rows_forget(seqs, n);
+	kfree(seqs);
+}
+
+/*
+ * Directory first: once it is gone no file can reach the record. After
+ * the grace period no handler holds it, nor can write its rows.
+ */
 static void irqpath_free_dead(void)
 {
 	struct irqpath_vm *vm, *tmp;
@@ -506,6 +570,7 @@ static void irqpath_free_dead(void)
 		if (vm->dir && irqpath_ops->unpublish)
 			irqpath_ops->unpublish(vm);
 	synchronize_rcu();
+	irqpath_forget_rows(&dead);
 	list_for_each_entry_safe(vm, tmp, &dead, work)
 		irqpath_vm_free(vm);
 }
@@ -518,8 +583,14 @@ static void irqpath_work_fn(struct work_struct *work)
 	irqpath_free_dead();
 }
 
-int irqpath_registry_init(const struct irqpath_registry_ops *ops)
+int irqpath_registry_init(const struct irqpath_registry_ops *ops,
+			  unsigned int rows)
 {
+	int ret;
+
+	ret = irqpath_rows_init(rows);
+	if (ret)
+		return ret;
 	irqpath_ops = ops;
 	memset(irqpath_gone, 0, sizeof(irqpath_gone));
 	irqpath_gone_next = 0;
@@ -528,6 +599,7 @@ int irqpath_registry_init(const struct irqpath_registry_ops *ops)
 	if (irqpath_unattributed) {
 		strscpy(irqpath_unattributed->name, "unattributed",
 			sizeof(irqpath_unattributed->name));
+		irqpath_unattributed->seq = IRQPATH_ROW_SEQ_MAX;
 		irqpath_refill();
 	}
 	if (!irqpath_unattributed || irqpath_nr_spares < IRQPATH_SPARES) {
@@ -567,4 +639,5 @@ void irqpath_registry_exit(void)
 	irqpath_nr_spares = 0;
 	irqpath_vm_free(irqpath_unattributed);
 	irqpath_unattributed = NULL;
+	irqpath_rows_exit();
 }

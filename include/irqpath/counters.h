@@ -3,11 +3,14 @@
  * Counter sets of kvm_irqpath: one per VM and one for events that no VM
  * can be tied to. Writers bump their own CPU's copy from probe context;
  * readers sum every CPU's copy and subtract the baseline of the last reset.
+ * A VM's per-CPU copy holds its totals only; its rows per GSI, vCPU and
+ * pid live in the table all VMs share (rows.h).
  */
 #ifndef _IRQPATH_COUNTERS_H
 #define _IRQPATH_COUNTERS_H
 
 #include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/types.h>
 #include <linux/percpu.h>
 
@@ -55,11 +58,32 @@ enum irqpath_vcpu_col {
 	IRQPATH_VCOL_NR
 };
 
+/* What a row of the shared table counts, and its most columns. */
+enum irqpath_row_kind {
+	IRQPATH_ROW_GSI,
+	IRQPATH_ROW_VCPU,
+	IRQPATH_ROW_OWNER,
+	IRQPATH_ROW_KINDS
+};
+
+#define IRQPATH_ROW_COLS	4
+static_assert(IRQPATH_ROW_COLS >= IRQPATH_GSI_NR);
+static_assert(IRQPATH_ROW_COLS >= IRQPATH_VCOL_NR);
+
 extern const char *const irqpath_counter_names[IRQPATH_NR_COUNTERS];
 extern const char *const irqpath_gsi_col_names[IRQPATH_GSI_NR];
 extern const char *const irqpath_vcpu_col_names[IRQPATH_VCOL_NR];
 
-/* One CPU's counts, a sum over CPUs, or a reset baseline. */
+/*
+ * A VM's counts on one CPU: its totals, and the "other" rows: ids beyond
+ * its slots, and events that found no room in the CPU's row table.
+ */
+struct irqpath_cpu_counts {
+	u64 c[IRQPATH_NR_COUNTERS];
+	u64 other[IRQPATH_ROW_KINDS][IRQPATH_ROW_COLS];
+};
+
+/* A sum over CPUs and rows, or a reset baseline. Row SLOT_OTHER is "other". */
 struct irqpath_counts {
 	u64 c[IRQPATH_NR_COUNTERS];
 	u64 gsi[IRQPATH_SLOTS + 1][IRQPATH_GSI_NR];
@@ -88,7 +112,8 @@ bool irqpath_slot_id(const struct irqpath_slots *s, unsigned int slot,
 		     u32 *id);
 
 void irqpath_counts_sum(struct irqpath_counts *sum,
-			struct irqpath_counts __percpu *pcpu);
+			struct irqpath_cpu_counts __percpu *pcpu);
+void irqpath_counts_drop_rows(struct irqpath_counts *val);
 void irqpath_counts_sub(struct irqpath_counts *val,
 			const struct irqpath_counts *base);
 

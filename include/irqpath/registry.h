@@ -14,6 +14,7 @@
 #include <linux/types.h>
 
 #include "irqpath/counters.h"
+#include "irqpath/rows.h"
 
 /* "<pid>-<n>": up to 10 digits of pid, 20 of n. */
 #define IRQPATH_NAME_LEN	32
@@ -44,9 +45,11 @@ enum irqpath_vm_state {
 struct irqpath_vm {
 	struct hlist_node hnode;	/* irqpath_hash, RCU */
 	struct hlist_node pnode;	/* irqpath_pid_hash, RCU */
+	struct hlist_node snode;	/* irqpath_seq_hash, RCU */
 	struct list_head node;		/* irqpath_vms, creation order, RCU */
 	struct list_head work;		/* pending or dead list of the work */
 	const void *key;
+	u64 seq;			/* its rows' key in the shared table */
 	pid_t pid;
 	bool discovered;		/* found on an event, not at creation */
 	enum irqpath_vm_state state;
@@ -56,7 +59,7 @@ struct irqpath_vm {
 	struct irqpath_slots vcpu_slots;
 	struct irqpath_slots owner_slots;
 	struct irqpath_producer producers[IRQPATH_PRODUCERS]; /* reg_lock */
-	struct irqpath_counts __percpu *pcpu;
+	struct irqpath_cpu_counts __percpu *pcpu;
 	struct irqpath_counts *base;	/* under irqpath_read_lock */
 	struct dentry *dir;
 };
@@ -72,7 +75,8 @@ extern spinlock_t irqpath_read_lock;
 extern struct list_head irqpath_vms;
 extern struct irqpath_vm *irqpath_unattributed;
 
-int irqpath_registry_init(const struct irqpath_registry_ops *ops);
+int irqpath_registry_init(const struct irqpath_registry_ops *ops,
+			  unsigned int rows);
 void irqpath_registry_exit(void);
 
 /* 4096 buckets: 10 000 VMs still make chains of two or three. */
@@ -106,7 +110,8 @@ unsigned int irqpath_producers_copy(struct irqpath_vm *vm,
 				    struct irqpath_producer *out);
 
 void irqpath_vm_snapshot(struct irqpath_vm *vm, struct irqpath_counts *val,
-			 char *comm);
+			 char *comm, bool rows);
+unsigned int irqpath_registry_nr_vms(void);
 void irqpath_registry_reset(void);
 void irqpath_registry_flush(void);
 
@@ -123,17 +128,36 @@ static inline void irqpath_inc(struct irqpath_vm *vm, enum irqpath_counter c)
 	this_cpu_inc(vm->pcpu->c[c]);
 }
 
+/* A slot's row in this CPU's table, or the VM's "other" row. */
+static inline void irqpath_inc_row(struct irqpath_vm *vm,
+				   enum irqpath_row_kind kind,
+				   unsigned int slot, unsigned int col)
+{
+	if (likely(slot != IRQPATH_SLOT_OTHER) &&
+	    likely(irqpath_row_inc(irqpath_row_key(vm->seq, kind, slot), col)))
+		return;
+	this_cpu_inc(vm->pcpu->other[kind][col]);
+}
+
 static inline void irqpath_inc_gsi(struct irqpath_vm *vm, u32 gsi,
 				   enum irqpath_gsi_col col)
 {
-	this_cpu_inc(vm->pcpu->gsi[irqpath_slot_get(&vm->gsi_slots, gsi)][col]);
+	irqpath_inc_row(vm, IRQPATH_ROW_GSI,
+			irqpath_slot_get(&vm->gsi_slots, gsi), col);
 }
 
 static inline void irqpath_inc_vcpu(struct irqpath_vm *vm, u32 vcpu_id,
 				    enum irqpath_vcpu_col col)
 {
-	this_cpu_inc(vm->pcpu->vcpu[irqpath_slot_get(&vm->vcpu_slots,
-						     vcpu_id)][col]);
+	irqpath_inc_row(vm, IRQPATH_ROW_VCPU,
+			irqpath_slot_get(&vm->vcpu_slots, vcpu_id), col);
+}
+
+/* An unattributed VFIO MSI, by the pid that registered its eventfd. */
+static inline void irqpath_inc_owner(struct irqpath_vm *vm, pid_t pid)
+{
+	irqpath_inc_row(vm, IRQPATH_ROW_OWNER,
+			irqpath_slot_get(&vm->owner_slots, pid), 0);
 }
 
 #endif /* _IRQPATH_REGISTRY_H */

@@ -19,6 +19,7 @@ done
 . /tests/e2e/stress_readers.sh
 . /tests/e2e/stress_counts.sh
 . /tests/e2e/stress_modules.sh
+. /tests/e2e/stress_large.sh
 
 log "stress: scale $STRESS_SCALE: insmod cycles $STRESS_INSMOD_CYCLES, kvm cycles $STRESS_KVM_CYCLES," \
 	"VMs $STRESS_VMS, read $STRESS_READ_SECS s, control writes $STRESS_CTL_WRITES," \

@@ -115,8 +115,10 @@ churn_round() {
 # same figures after each; the kernel's Percpu may keep chunks after the
 # first round, but a leak would grow it again in the second. Its noise (KVM's
 # own per-VM per-CPU data, chunk reuse) was up to 40 kB in a round of 100
-# VMs; the bound is a tenth of what the round's VMs' counters take, so
-# leaking one VM in ten fails.
+# VMs; the bound is a tenth of what the round's VMs' counters take, and at
+# least 64 kB: at 224 bytes per CPU a VM's counters no longer stand out of
+# that noise at ci scale, and the module's own figures (mem_is) are the
+# exact check.
 t_stress_vm_churn() {
 	half=$((STRESS_VMS / 2))
 	check "churn: no VM before" wait_for 100 vms_empty
@@ -136,7 +138,7 @@ t_stress_vm_churn() {
 		log "churn $round: after: $(mem_line) Percpu $(meminfo Percpu) kB SUnreclaim $(meminfo SUnreclaim) kB"
 	done
 	slack=$((half * $(mem vm_cpu_bytes) * $(mem cpus) / 10240))
-	[ "$slack" -ge 32 ] || slack=32
+	[ "$slack" -ge 64 ] || slack=64
 	# shellcheck disable=SC2154
 	check "churn: Percpu not grown in round 2 by more than $slack kB ($pcpu1 -> $pcpu2 kB)" \
 		test "$pcpu2" -le $((pcpu1 + slack))

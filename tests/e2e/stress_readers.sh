@@ -36,7 +36,7 @@ kind == "unattributed" {
 	next
 }
 kind == "memory" {
-	if ($0 !~ /^(vms|spares|eventfds|bytes|vm_bytes|vm_cpu_bytes|gsi_cpu_bytes|cpus) [0-9]+$/)
+	if ($0 !~ /^(vms|spares|eventfds|bytes|vm_bytes|vm_cpu_bytes|gsi_cpu_bytes|cpus|rows_per_cpu|rows_used|rows_full) [0-9]+$/)
 		bad("not a memory line")
 	next
 }
@@ -108,7 +108,7 @@ kind == "summary" {
 }
 { bad("unknown file") }
 END {
-	want = kind == "stats" ? 17 : kind == "memory" ? 8 : kind == "info" ? 5 : kind == "probes" ? 20 : 0
+	want = kind == "stats" ? 17 : kind == "memory" ? 11 : kind == "info" ? 5 : kind == "probes" ? 20 : 0
 	if (want && lines != want) { $0 = lines " lines"; bad("want " want " lines") }
 	if (kind == "summary") {
 		if (!docs) { $0 = ""; bad("empty") }

@@ -3,7 +3,9 @@
 # usage: qemu-run.sh <kerneldir> <initrd> <check|demo|shell> <logfile>
 # env: QEMU_TIMEOUT (s, default 900), VERBOSE=1 (echo the console), QEMU_IOMMU=0 (no intel-iommu/edu),
 #      QEMU_EXTRA (more qemu arguments), QEMU_APPEND (more kernel arguments),
-#      QEMU_HOSTROOT=0 (do not share the host's root read-only over 9p, tag hostroot)
+#      QEMU_HOSTROOT=0 (do not share the host's root read-only over 9p, tag hostroot),
+#      QEMU_SMP (default 2; check-large.sh offers many possible CPUs: 2,maxcpus=255),
+#      QEMU_ACCEL (default tcg,thread=single; tests/harness/check-vmm.sh needs thread=multi)
 # Exits non-zero if the guest did not print IRQPATH-GUEST-DONE.
 set -euo pipefail
 
@@ -24,7 +26,7 @@ if [ "${QEMU_IOMMU:-1}" = 1 ]; then
     dev=(-device intel-iommu,intremap=on -device edu "${dev[@]}")
     append="$append intel_iommu=on"
 fi
-cmd=(qemu-system-x86_64 -machine q35 -cpu max -m 2048 -smp 2 -accel tcg,thread=single
+cmd=(qemu-system-x86_64 -machine q35 -cpu max -m 2048 -smp "${QEMU_SMP:-2}" -accel "${QEMU_ACCEL:-tcg,thread=single}"
      -nographic -no-reboot -kernel "$vmlinuz" -initrd "$initrd" -append "$append ${QEMU_APPEND:-}"
      -nic none "${dev[@]}" ${QEMU_EXTRA:-})
 

@@ -124,7 +124,7 @@ KUNIT_ARRAY_PARAM(irte_ctx, irte_ctx_cases, irte_ctx_case_desc);
 
 static int classify_init(struct kunit *test)
 {
-	int ret = irqpath_registry_init(&classify_ops);
+	int ret = irqpath_registry_init(&classify_ops, IRQPATH_ROWS_DEFAULT);
 
 	if (ret)
 		return ret;
@@ -150,7 +150,7 @@ static void expect_counts(struct kunit *test, struct irqpath_vm *vm,
 	unsigned int slot;
 
 	memset(val, 0, sizeof(*val));
-	irqpath_vm_snapshot(vm, val, NULL);
+	irqpath_vm_snapshot(vm, val, NULL, true);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], want[0]);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], want[1]);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_DEFERRED], want[2]);

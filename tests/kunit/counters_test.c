@@ -154,52 +154,61 @@ static void free_pcpu(void *p)
 }
 
 /* A zeroed per-CPU counter set, freed by KUnit when the case ends. */
-static struct irqpath_counts __percpu *new_pcpu(struct kunit *test)
+static struct irqpath_cpu_counts __percpu *new_pcpu(struct kunit *test)
 {
-	struct irqpath_counts __percpu *p = alloc_percpu(struct irqpath_counts);
+	struct irqpath_cpu_counts __percpu *p = alloc_percpu(struct irqpath_cpu_counts);
 
 	KUNIT_ASSERT_NOT_NULL(test, (void __force *)p);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, free_pcpu, (void __force *)p), 0);
 	return p;
 }
 
-/* The sum adds every possible CPU's copy of every field, whatever sum held before. */
+/*
+ * The sum adds every possible CPU's totals and "other" rows, whatever sum
+ * held before; the slot rows stay zero (they live in the row table).
+ */
 static void counts_sum_cpus(struct kunit *test)
 {
-	struct irqpath_counts __percpu *pcpu = new_pcpu(test);
+	struct irqpath_cpu_counts __percpu *pcpu = new_pcpu(test);
 	struct irqpath_counts *sum = kunit_kmalloc(test, sizeof(*sum), GFP_KERNEL);
-	u64 want = 0, want_gsi = 0, want_other = 0;
+	u64 want = 0, want_gsi = 0, want_other = 0, want_owner = 0;
 	unsigned int i;
 	int cpu;
 
 	KUNIT_ASSERT_NOT_NULL(test, sum);
 	memset(sum, 0xa5, sizeof(*sum));	/* garbage must not add up */
 	for_each_possible_cpu(cpu) {
-		struct irqpath_counts *c = per_cpu_ptr(pcpu, cpu);
+		struct irqpath_cpu_counts *c = per_cpu_ptr(pcpu, cpu);
 
 		for (i = 0; i < IRQPATH_NR_COUNTERS; i++)
 			c->c[i] = (cpu + 1) * 100 + i;
-		c->gsi[3][IRQPATH_GSI_INJECTS] = cpu + 7;
-		c->vcpu[IRQPATH_SLOT_OTHER][IRQPATH_VCOL_KICKED] = 1ULL << 40;
+		c->other[IRQPATH_ROW_GSI][IRQPATH_GSI_INJECTS] = cpu + 7;
+		c->other[IRQPATH_ROW_VCPU][IRQPATH_VCOL_KICKED] = 1ULL << 40;
+		c->other[IRQPATH_ROW_OWNER][0] = 3;
 		want += (cpu + 1) * 100;
 		want_gsi += cpu + 7;
 		want_other += 1ULL << 40;
+		want_owner += 3;
 	}
 	irqpath_counts_sum(sum, pcpu);
 	kunit_info(test, "%u possible CPUs\n", num_possible_cpus());
 	for (i = 0; i < IRQPATH_NR_COUNTERS; i++)
 		KUNIT_EXPECT_EQ(test, sum->c[i], want + (u64)i * num_possible_cpus());
-	KUNIT_EXPECT_EQ(test, sum->gsi[3][IRQPATH_GSI_INJECTS], want_gsi);
-	KUNIT_EXPECT_EQ(test, sum->gsi[3][IRQPATH_GSI_WAKEUPS], 0ULL);
-	KUNIT_EXPECT_EQ(test, sum->gsi[IRQPATH_SLOT_OTHER][IRQPATH_GSI_INJECTS], 0ULL);
+	KUNIT_EXPECT_EQ(test, sum->gsi[IRQPATH_SLOT_OTHER][IRQPATH_GSI_INJECTS], want_gsi);
+	KUNIT_EXPECT_EQ(test, sum->gsi[IRQPATH_SLOT_OTHER][IRQPATH_GSI_WAKEUPS], 0ULL);
 	KUNIT_EXPECT_EQ(test, sum->vcpu[IRQPATH_SLOT_OTHER][IRQPATH_VCOL_KICKED], want_other);
-	KUNIT_EXPECT_EQ(test, sum->vcpu[0][IRQPATH_VCOL_KICKED], 0ULL);
+	KUNIT_EXPECT_EQ(test, sum->owner[IRQPATH_SLOT_OTHER], want_owner);
+	for (i = 0; i < IRQPATH_SLOTS; i++) {
+		KUNIT_EXPECT_EQ(test, sum->gsi[i][IRQPATH_GSI_INJECTS], 0ULL);
+		KUNIT_EXPECT_EQ(test, sum->vcpu[i][IRQPATH_VCOL_KICKED], 0ULL);
+		KUNIT_EXPECT_EQ(test, sum->owner[i], 0ULL);
+	}
 }
 
 /* Per-CPU copies near U64_MAX add up modulo 2^64, as the baseline subtraction expects. */
 static void counts_sum_wraps(struct kunit *test)
 {
-	struct irqpath_counts __percpu *pcpu = new_pcpu(test);
+	struct irqpath_cpu_counts __percpu *pcpu = new_pcpu(test);
 	struct irqpath_counts *sum = kunit_kzalloc(test, sizeof(*sum), GFP_KERNEL);
 	u64 want = 0;
 	int cpu;

@@ -75,7 +75,7 @@ static int registry_test_init(struct kunit *test)
 	ops_log.publish_ret = FAKE_DENTRY;
 	ops_log.dir_ok = true;
 	ops_log.failures0 = irqpath_registry_alloc_failures();
-	return irqpath_registry_init(&test_ops);
+	return irqpath_registry_init(&test_ops, IRQPATH_ROWS_DEFAULT);
 }
 
 static void registry_test_exit(struct kunit *test)
@@ -414,7 +414,9 @@ static void registry_create_reuses_key(struct kunit *test)
 	irqpath_registry_flush();
 	KUNIT_ASSERT_NOT_NULL(test, old);
 	count(old, raw_smp_processor_id(), IRQPATH_IRQFD_WAKEUPS, 5);
-	per_cpu_ptr(old->pcpu, raw_smp_processor_id())->vcpu[0][IRQPATH_VCOL_DELIVERIES] = 9;
+	preempt_disable();
+	irqpath_inc_vcpu(old, 0, IRQPATH_VCOL_DELIVERIES);
+	preempt_enable();
 
 	seq = irqpath_registry_vm_seq();
 	vm = create(KEY(1), 200, "new");
@@ -424,7 +426,7 @@ static void registry_create_reuses_key(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, old->state, IRQPATH_VM_DEAD);
 	expect_name(test, vm, 200, seq + 1);
 
-	irqpath_vm_snapshot(vm, val, NULL);
+	irqpath_vm_snapshot(vm, val, NULL, true);
 	KUNIT_EXPECT_EQ(test, memcmp(val, zero, sizeof(*val)), 0);
 
 	irqpath_registry_flush();
@@ -442,7 +444,7 @@ static void registry_reset_baseline(struct kunit *test)
 	struct irqpath_vm *vm = create(KEY(1), 1, "vmm");
 	struct irqpath_vm *un = irqpath_unattributed;
 	char comm[TASK_COMM_LEN];
-	unsigned int ncpus = num_possible_cpus(), slot;
+	unsigned int ncpus = num_possible_cpus(), slot, i;
 	int cpu;
 
 	KUNIT_ASSERT_NOT_NULL(test, val);
@@ -451,34 +453,44 @@ static void registry_reset_baseline(struct kunit *test)
 	for_each_possible_cpu(cpu) {
 		count(vm, cpu, IRQPATH_IRQFD_FAST, 10);
 		count(un, cpu, IRQPATH_MSI_INJECTS, 4);
-		per_cpu_ptr(vm->pcpu, cpu)->gsi[slot][IRQPATH_GSI_FAST] += 10;
 	}
-	irqpath_vm_snapshot(vm, val, comm);
+	preempt_disable();	/* as in a handler: this CPU's row */
+	for (i = 0; i < 10; i++) {
+		irqpath_inc_gsi(vm, 24, IRQPATH_GSI_FAST);
+		irqpath_inc_owner(un, 77);
+	}
+	preempt_enable();
+	irqpath_vm_snapshot(vm, val, comm, true);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 10ULL * ncpus);
-	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_FAST], 10ULL * ncpus);
+	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_FAST], 10ULL);
 	KUNIT_EXPECT_STREQ(test, comm, "vmm");
 
 	irqpath_registry_reset();
-	irqpath_vm_snapshot(vm, val, NULL);
+	irqpath_vm_snapshot(vm, val, NULL, true);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 0ULL);
 	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_FAST], 0ULL);
-	irqpath_vm_snapshot(un, val, NULL);
+	irqpath_vm_snapshot(un, val, NULL, true);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_MSI_INJECTS], 0ULL);
+	KUNIT_EXPECT_EQ(test, val->owner[irqpath_slot_get(&un->owner_slots, 77)], 0ULL);
 
 	/* Counting goes on after the reset: only the new events show. */
+	preempt_disable();
+	irqpath_inc_gsi(vm, 24, IRQPATH_GSI_FAST);
+	preempt_enable();
 	count(vm, raw_smp_processor_id(), IRQPATH_IRQFD_FAST, 3);
 	count(vm, raw_smp_processor_id(), IRQPATH_VCPU_DELIVERIES, 2);
 	count(un, raw_smp_processor_id(), IRQPATH_MSI_INJECTS, 1);
-	irqpath_vm_snapshot(vm, val, NULL);
+	irqpath_vm_snapshot(vm, val, NULL, true);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 3ULL);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_VCPU_DELIVERIES], 2ULL);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], 0ULL);
-	irqpath_vm_snapshot(un, val, NULL);
+	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_FAST], 1ULL);
+	irqpath_vm_snapshot(un, val, NULL, true);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_MSI_INJECTS], 1ULL);
 
 	/* A second reset moves the baseline again. */
 	irqpath_registry_reset();
-	irqpath_vm_snapshot(vm, val, NULL);
+	irqpath_vm_snapshot(vm, val, NULL, true);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 0ULL);
 }
 
@@ -495,7 +507,7 @@ static void registry_reset_wrap(struct kunit *test)
 	irqpath_registry_reset();
 	count(vm, cpu, IRQPATH_IRQFD_WAKEUPS, 3);
 	KUNIT_EXPECT_EQ(test, per_cpu_ptr(vm->pcpu, cpu)->c[IRQPATH_IRQFD_WAKEUPS], 1ULL);
-	irqpath_vm_snapshot(vm, val, NULL);
+	irqpath_vm_snapshot(vm, val, NULL, true);
 	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], 3ULL);
 }
 
@@ -563,15 +575,101 @@ static void registry_comm_from_pid(struct kunit *test)
 	get_task_comm(comm, current);
 	KUNIT_EXPECT_STREQ(test, mine->comm, comm);
 	KUNIT_EXPECT_STREQ(test, gone->comm, "?");
-	irqpath_vm_snapshot(gone, val, comm);	/* what `info` shows */
+	irqpath_vm_snapshot(gone, val, comm, true);	/* what `info` shows */
 	KUNIT_EXPECT_STREQ(test, comm, "?");
+}
+
+/* Rows in use in the shared table, on all CPUs. */
+static unsigned long rows_used(void)
+{
+	unsigned int per_cpu;
+	unsigned long used;
+	u64 full;
+
+	irqpath_rows_usage(&per_cpu, &used, &full);
+	return used;
+}
+
+/*
+ * A retired VM's rows go back to the table once it is freed; the next VM
+ * counts from zero, whatever slot it uses.
+ */
+static void registry_rows_freed(struct kunit *test)
+{
+	struct irqpath_counts *val = kunit_kzalloc(test, sizeof(*val), GFP_KERNEL);
+	unsigned long used0 = rows_used();
+	struct irqpath_vm *vm;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, val);
+	vm = create(KEY(1), 1, "vmm");
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	preempt_disable();
+	for (i = 0; i < 8; i++) {
+		irqpath_inc_gsi(vm, 24 + i, IRQPATH_GSI_WAKEUPS);
+		irqpath_inc_vcpu(vm, i, IRQPATH_VCOL_DELIVERIES);
+	}
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, rows_used(), used0 + 16);
+	irqpath_vm_retire(KEY(1));
+	irqpath_registry_flush();
+	KUNIT_EXPECT_EQ(test, rows_used(), used0);
+
+	vm = create(KEY(2), 1, "vmm");
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	irqpath_vm_snapshot(vm, val, NULL, true);
+	for (i = 0; i < 8; i++) {
+		KUNIT_EXPECT_EQ(test, val->gsi[irqpath_slot_get(&vm->gsi_slots, 24 + i)][0], 0ULL);
+		KUNIT_EXPECT_EQ(test, val->vcpu[irqpath_slot_get(&vm->vcpu_slots, i)][0], 0ULL);
+	}
+}
+
+/*
+ * With the table full, a GSI's events go to the VM's "other" row: per-GSI
+ * detail is lost, the VM's total is not. A snapshot without rows (what
+ * `summary` takes) has the totals and no row at all.
+ */
+static void registry_rows_full_other(struct kunit *test)
+{
+	struct irqpath_counts *val = kunit_kzalloc(test, sizeof(*val), GFP_KERNEL);
+	unsigned int i, in_rows = 0, n = IRQPATH_ROWS_MIN + 4;
+	struct irqpath_vm *vm;
+	u64 total;
+
+	KUNIT_ASSERT_NOT_NULL(test, val);
+	irqpath_registry_exit();
+	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&test_ops, IRQPATH_ROWS_MIN), 0);
+	vm = create(KEY(1), 1, "vmm");
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	preempt_disable();
+	for (i = 0; i < n; i++) {
+		irqpath_inc(vm, IRQPATH_IRQFD_WAKEUPS);
+		irqpath_inc_gsi(vm, 24 + i, IRQPATH_GSI_WAKEUPS);
+	}
+	preempt_enable();
+	irqpath_vm_snapshot(vm, val, NULL, true);
+	for (i = 0; i < IRQPATH_SLOTS; i++)
+		in_rows += val->gsi[i][IRQPATH_GSI_WAKEUPS];
+	total = in_rows + val->gsi[IRQPATH_SLOT_OTHER][IRQPATH_GSI_WAKEUPS];
+	KUNIT_EXPECT_EQ(test, total, (u64)n);
+	KUNIT_EXPECT_LE(test, in_rows, IRQPATH_ROWS_MIN);
+	KUNIT_EXPECT_GE(test, val->gsi[IRQPATH_SLOT_OTHER][IRQPATH_GSI_WAKEUPS], 4ULL);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], (u64)n);
+
+	irqpath_vm_snapshot(vm, val, NULL, false);
+	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], (u64)n);
+	for (i = 0; i <= IRQPATH_SLOTS; i++)
+		KUNIT_EXPECT_EQ(test, val->gsi[i][IRQPATH_GSI_WAKEUPS], 0ULL);
+
+	irqpath_registry_exit();
+	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&test_ops, IRQPATH_ROWS_DEFAULT), 0);
 }
 
 /* memory: VM records (live and waiting to be freed), spares, and the bytes of every record. */
 static void registry_memory(struct kunit *test)
 {
-	size_t rec = sizeof(struct irqpath_vm) +
-		     sizeof(struct irqpath_counts) * (1 + num_possible_cpus());
+	size_t rec = sizeof(struct irqpath_vm) + sizeof(struct irqpath_counts) +
+		     sizeof(struct irqpath_cpu_counts) * num_possible_cpus();
 	unsigned int vms, spares;
 	unsigned long bytes;
 
@@ -600,7 +698,7 @@ static void registry_no_ops(struct kunit *test)
 	struct irqpath_vm *vm;
 
 	irqpath_registry_exit();
-	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&no_ops), 0);
+	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&no_ops, IRQPATH_ROWS_DEFAULT), 0);
 	vm = create(KEY(1), 1, "vmm");
 	KUNIT_ASSERT_NOT_NULL(test, vm);
 	irqpath_registry_flush();
@@ -611,7 +709,7 @@ static void registry_no_ops(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, lookup(KEY(1)));
 	/* Back to the test ops for the suite's exit. */
 	irqpath_registry_exit();
-	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&test_ops), 0);
+	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&test_ops, IRQPATH_ROWS_DEFAULT), 0);
 }
 
 /*
@@ -636,7 +734,7 @@ static void registry_exit_cleans_up(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, irqpath_unattributed);
 	KUNIT_EXPECT_TRUE(test, list_empty(&irqpath_vms));
 
-	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&test_ops), 0);
+	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&test_ops, IRQPATH_ROWS_DEFAULT), 0);
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_NULL(test, lookup(KEY(i)));
 	KUNIT_EXPECT_NULL(test, lookup(KEY(10)));
@@ -841,6 +939,8 @@ static struct kunit_case irqpath_registry_cases[] = {
 	KUNIT_CASE(registry_producers),
 	KUNIT_CASE(registry_producers_full),
 	KUNIT_CASE(registry_memory),
+	KUNIT_CASE(registry_rows_freed),
+	KUNIT_CASE(registry_rows_full_other),
 	KUNIT_CASE(registry_no_ops),
 	KUNIT_CASE(registry_exit_cleans_up),
 	KUNIT_CASE_SLOW(registry_many_vms),
