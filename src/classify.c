@@ -4,8 +4,41 @@
  * MSI went. The hooks read the arguments; the decision is here. The irqfd
  * fast/deferred state machine, on every interrupt, is inline in classify.h.
  */
+#include <linux/cpumask.h>
+#include <linux/irqflags.h>
+
 #include "irqpath/classify.h"
 #include "irqpath/efd_map.h"
+
+DEFINE_PER_CPU(struct irqpath_wakeup, irqpath_wakeup);
+DEFINE_PER_CPU(struct irqpath_irte_ctx, irqpath_irte_ctx);
+DEFINE_PER_CPU(struct irqpath_msi_ctx, irqpath_msi_ctx);
+
+/* Settles with interrupts on: no wakeup may open on this CPU meanwhile. */
+struct irqpath_vm *irqpath_wakeup_settle_irqs_on(const void *kvm)
+{
+	struct irqpath_vm *vm;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	vm = irqpath_wakeup_settle(this_cpu_ptr(&irqpath_wakeup), kvm);
+	local_irq_restore(flags);
+	return vm;
+}
+
+/*
+ * A VM is going, or its address is reused: no CPU's open wakeup or IRTE
+ * update may keep its record. Called at create and at destroy.
+ */
+void irqpath_classify_forget(const void *kvm)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		irqpath_wakeup_forget(per_cpu_ptr(&irqpath_wakeup, cpu), kvm);
+		irqpath_irte_ctx_forget(per_cpu_ptr(&irqpath_irte_ctx, cpu), kvm);
+	}
+}
 
 /*
  * {vmx,avic}_pi_update_irte take (kvm, host_irq, guest_irq, set) up to 6.16

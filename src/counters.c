@@ -9,6 +9,9 @@
 
 #include "irqpath/counters.h"
 
+/* Baselines (reset.c) and what readers copy with them. */
+DEFINE_SPINLOCK(irqpath_read_lock);
+
 const char *const irqpath_counter_names[IRQPATH_NR_COUNTERS] = {
 	[IRQPATH_IRQFD_WAKEUPS]		= "irqfd_wakeups",
 	[IRQPATH_IRQFD_FAST]		= "irqfd_fast",

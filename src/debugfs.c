@@ -20,10 +20,10 @@
 #include "irqpath/pi_ipis.h"
 #include "irqpath/probes.h"
 #include "irqpath/render.h"
+#include "irqpath/reset.h"
 
 static struct dentry *irqpath_root;
 static struct dentry *irqpath_vms_dir;
-static unsigned long irqpath_alloc_failures_base;
 
 /* VMs shown between two breaks of the walk, and what one takes in text. */
 #define IRQPATH_SUMMARY_BATCH		64
@@ -60,25 +60,27 @@ static unsigned int irqpath_count_posted(const struct irqpath_producer *p,
 	return posted;
 }
 
-/* Counters since reset, then the gauge of producers connected now. */
-static void irqpath_render_vm_stats(struct seq_file *m,
-				    const struct irqpath_vm *vm,
-				    const struct irqpath_counts *val)
+/* The counters, and the producers connected now. */
+static void irqpath_show_vm_stats(struct seq_file *m,
+				  const struct irqpath_vm *vm,
+				  const struct irqpath_counts *val)
 {
 	struct irqpath_producer *prods;
 
-	irqpath_render_stats(m, val);
 	prods = kmalloc_array(IRQPATH_PRODUCERS, sizeof(*prods), GFP_KERNEL);
-	if (!prods)
+	if (!prods) {
+		irqpath_render_stats(m, val);	/* the gauge left out */
 		return;
-	seq_printf(m, "producers_active %u\n",
-		   irqpath_producers_copy((struct irqpath_vm *)vm, prods));
+	}
+	irqpath_render_vm_stats(m, val,
+				irqpath_producers_copy((struct irqpath_vm *)vm,
+						       prods));
 	kfree(prods);
 }
 
 static int stats_show(struct seq_file *m, void *v)
 {
-	return irqpath_show_vm(m, false, irqpath_render_vm_stats);
+	return irqpath_show_vm(m, false, irqpath_show_vm_stats);
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
@@ -132,17 +134,11 @@ static int unattributed_show(struct seq_file *m, void *v)
 	if (!val)
 		return -ENOMEM;
 	irqpath_vm_snapshot(irqpath_unattributed, val, NULL, true);
-	irqpath_render_stats(m, val);
-	irqpath_render_owners(m, irqpath_unattributed, val);
-	kfree(val);
-
 	missed = irqpath_probes_missed();
-	spin_lock(&irqpath_read_lock);
-	failures = irqpath_registry_alloc_failures() -
-		   irqpath_alloc_failures_base;
-	spin_unlock(&irqpath_read_lock);
-	seq_printf(m, "probe_missed %lu\n", missed);
-	seq_printf(m, "vm_alloc_failed %lu\n", failures);
+	failures = irqpath_registry_alloc_failures_shown();
+	irqpath_render_unattributed(m, irqpath_unattributed, val, missed,
+				    failures);
+	kfree(val);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(unattributed);
@@ -183,28 +179,21 @@ DEFINE_SHOW_ATTRIBUTE(probes);
  */
 static int memory_show(struct seq_file *m, void *v)
 {
-	unsigned int vms, spares, efds, rows;
-	unsigned long bytes, used;
-	u64 full;
+	struct irqpath_memory mem = {
+		.cpus		= num_possible_cpus(),
+		.vm_bytes	= sizeof(struct irqpath_vm) +
+				  sizeof(struct irqpath_counts),
+		.vm_cpu_bytes	= sizeof(struct irqpath_cpu_counts),
+		.row_bytes	= sizeof(struct irqpath_row),
+	};
 
-	irqpath_registry_memory(&vms, &spares, &bytes);
-	irqpath_rows_usage(&rows, &used, &full);
-	efds = irqpath_efd_count();
-	bytes += irqpath_efd_bytes();
-	bytes += (rows * sizeof(struct irqpath_row) + sizeof(u64)) *
-		 num_possible_cpus();
-	seq_printf(m, "vms %u\n", vms);
-	seq_printf(m, "spares %u\n", spares);
-	seq_printf(m, "eventfds %u\n", efds);
-	seq_printf(m, "bytes %lu\n", bytes);
-	seq_printf(m, "vm_bytes %zu\n",
-		   sizeof(struct irqpath_vm) + sizeof(struct irqpath_counts));
-	seq_printf(m, "vm_cpu_bytes %zu\n", sizeof(struct irqpath_cpu_counts));
-	seq_printf(m, "gsi_cpu_bytes %zu\n", sizeof(struct irqpath_row));
-	seq_printf(m, "cpus %u\n", num_possible_cpus());
-	seq_printf(m, "rows_per_cpu %u\n", rows);
-	seq_printf(m, "rows_used %lu\n", used);
-	seq_printf(m, "rows_full %llu\n", full);
+	irqpath_registry_memory(&mem.vms, &mem.spares, &mem.bytes);
+	irqpath_rows_usage(&mem.rows_per_cpu, &mem.rows_used, &mem.rows_full);
+	mem.eventfds = irqpath_efd_count();
+	mem.bytes += irqpath_efd_bytes();
+	mem.bytes += (mem.rows_per_cpu * sizeof(struct irqpath_row) +
+		      sizeof(u64)) * mem.cpus;
+	irqpath_render_memory(m, &mem);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(memory);
@@ -311,12 +300,7 @@ static ssize_t reset_write(struct file *file, const char __user *ubuf,
 	if (ret)
 		return ret;
 
-	irqpath_registry_reset();
-	irqpath_probes_reset();
-	irqpath_pi_ipis_reset();
-	spin_lock(&irqpath_read_lock);
-	irqpath_alloc_failures_base = irqpath_registry_alloc_failures();
-	spin_unlock(&irqpath_read_lock);
+	irqpath_reset();
 	return len;
 }
 

@@ -15,29 +15,6 @@
 #include "irqpath/classify.h"
 #include "irqpath/hooks.h"
 
-DEFINE_PER_CPU(struct irqpath_wakeup, irqpath_wakeup);
-
-/* Settles with interrupts on: no wakeup may open on this CPU meanwhile. */
-struct irqpath_vm *irqpath_irqfd_settle_irqs_on(struct kvm *kvm)
-{
-	struct irqpath_vm *vm;
-	unsigned long flags;
-
-	local_irq_save(flags);
-	vm = irqpath_wakeup_settle(this_cpu_ptr(&irqpath_wakeup), kvm);
-	local_irq_restore(flags);
-	return vm;
-}
-
-/* A VM is going: no wakeup of it can come, none may stay open. */
-void irqpath_irqfd_forget(struct kvm *kvm)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		irqpath_wakeup_forget(per_cpu_ptr(&irqpath_wakeup, cpu), kvm);
-}
-
 /* irqfd_wakeup(wait, mode, sync, key): the eventfd's lock held, irqs off. */
 IRQPATH_FENTRY_DIRECT(irqpath_irqfd_wakeup_fentry, IRQPATH_P_IRQFD_WAKEUP)
 {
@@ -76,7 +53,7 @@ IRQPATH_FENTRY(irqpath_irqfd_defer_fentry)
 	if (irqs_disabled())
 		irqpath_wakeup_defer(w, (void *)irqpath_arg(fregs, 2));
 	else
-		irqpath_irqfd_settle_irqs_on(NULL);
+		irqpath_wakeup_settle_irqs_on(NULL);
 }
 
 /* irqfd_inject(work): the deferred path, in a kworker. */

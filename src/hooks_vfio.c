@@ -15,10 +15,6 @@
 #include "irqpath/efd_map.h"
 #include "irqpath/hooks.h"
 
-DEFINE_PER_CPU(struct irqpath_msi_ctx, irqpath_msi_ctx);
-
-static DEFINE_PER_CPU(struct irqpath_irte_ctx, irqpath_irte_ctx);
-
 /* vfio_msihandler(irq, trigger): hard IRQ, interrupts off. */
 int irqpath_vfio_msi_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -158,14 +154,6 @@ IRQPATH_FENTRY(irqpath_irte_update_fentry)
 }
 
 /* kvm's VM is going: no CPU's context may keep its record. */
-void irqpath_irte_forget(struct kvm *kvm)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		irqpath_irte_ctx_forget(per_cpu_ptr(&irqpath_irte_ctx, cpu), kvm);
-}
-
 static void irqpath_irte_changed(struct irqpath_probe *p,
 				 unsigned int host_irq, bool set)
 {

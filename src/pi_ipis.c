@@ -11,11 +11,12 @@
 #include <asm/hardirq.h>
 
 #include "irqpath/pi_ipis.h"
-#include "irqpath/registry.h"
+#include "irqpath/counters.h"
+#include "irqpath/render.h"
 
+/* The columns of `pi_ipis`, in render.c's order. */
 enum { PI_PIN, PI_NPI, PI_PIW, PI_PMN, PI_NR };
-
-static const char *const irqpath_pi_names[PI_NR] = { "PIN", "NPI", "PIW", "PMN" };
+static_assert(PI_NR == IRQPATH_PI_NR);
 
 /* irq_stat counters are unsigned int: deltas are taken modulo 2^32. */
 static u32 (*irqpath_pi_base)[PI_NR];
@@ -80,38 +81,23 @@ void irqpath_pi_ipis_exit(void)
 /* `pi_ipis`: a header, a row per online CPU, and a total row. */
 void irqpath_pi_ipis_show(struct seq_file *m)
 {
-	u64 total[PI_NR] = {};
+	u64 row[PI_NR], total[PI_NR] = {};
 	bool has_pmn = false;
+	char label[16];
 	u32 v[PI_NR];
 	int cpu, i;
 
-	seq_puts(m, "cpu");
-	for (i = 0; i < PI_NR; i++)
-		seq_printf(m, " %s", irqpath_pi_names[i]);
-	seq_putc(m, '\n');
-
+	irqpath_render_pi_header(m);
 	spin_lock(&irqpath_read_lock);
 	for_each_online_cpu(cpu) {
 		has_pmn = irqpath_pi_read(cpu, v);
-		seq_printf(m, "%d", cpu);
 		for (i = 0; i < PI_NR; i++) {
-			v[i] -= irqpath_pi_base[cpu][i];
-			total[i] += v[i];
-			if (i == PI_PMN && !has_pmn)
-				seq_puts(m, " -");
-			else
-				seq_printf(m, " %u", v[i]);
+			row[i] = (u32)(v[i] - irqpath_pi_base[cpu][i]);
+			total[i] += row[i];
 		}
-		seq_putc(m, '\n');
+		snprintf(label, sizeof(label), "%d", cpu);
+		irqpath_render_pi_row(m, label, row, has_pmn);
 	}
 	spin_unlock(&irqpath_read_lock);
-
-	seq_puts(m, "total");
-	for (i = 0; i < PI_NR; i++) {
-		if (i == PI_PMN && !has_pmn)
-			seq_puts(m, " -");
-		else
-			seq_printf(m, " %llu", total[i]);
-	}
-	seq_putc(m, '\n');
+	irqpath_render_pi_row(m, "total", total, has_pmn);
 }

@@ -24,7 +24,6 @@ DEFINE_HASHTABLE(irqpath_hash, IRQPATH_HASH_BITS);
 static DEFINE_HASHTABLE(irqpath_pid_hash, IRQPATH_HASH_BITS);
 static DEFINE_HASHTABLE(irqpath_seq_hash, IRQPATH_HASH_BITS);
 LIST_HEAD(irqpath_vms);
-DEFINE_SPINLOCK(irqpath_read_lock);
 
 /* Guards the hash, irqpath_vms, vm->state and the lists below. */
 static DEFINE_SPINLOCK(irqpath_reg_lock);
@@ -34,6 +33,7 @@ static LIST_HEAD(irqpath_spares);
 
 static unsigned int irqpath_nr_spares;
 static atomic_long_t irqpath_alloc_failures = ATOMIC_LONG_INIT(0);
+static unsigned long irqpath_alloc_failures_base;	/* irqpath_read_lock */
 /* Every record allocated and not yet freed: VMs, spares, unattributed. */
 static atomic_t irqpath_nr_records = ATOMIC_INIT(0);
 
@@ -271,87 +271,6 @@ struct irqpath_vm *irqpath_vm_of_pid(pid_t pid, unsigned int *nr)
 	return found;
 }
 
-static struct irqpath_producer *irqpath_producer_find(struct irqpath_vm *vm,
-						      int irq)
-{
-	unsigned int i;
-
-	lockdep_assert_held(&irqpath_reg_lock);
-	for (i = 0; i < IRQPATH_PRODUCERS; i++)
-		if (vm->producers[i].irq == irq)
-			return &vm->producers[i];
-	return NULL;
-}
-
-/* -ENOSPC when the VM has IRQPATH_PRODUCERS producers already. */
-int irqpath_producer_add(struct irqpath_vm *vm, int irq, u32 gsi)
-{
-	struct irqpath_producer *p;
-	unsigned long flags;
-
-	if (irq <= 0)
-		return -EINVAL;
-	spin_lock_irqsave(&irqpath_reg_lock, flags);
-	p = irqpath_producer_find(vm, irq);
-	if (!p)
-		p = irqpath_producer_find(vm, 0);
-	if (p) {
-		p->irq = irq;
-		p->gsi = gsi;
-		p->mode = IRQPATH_PRODUCER_CONNECTED;
-		p->updates = 0;
-	}
-	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
-	return p ? 0 : -ENOSPC;
-}
-
-void irqpath_producer_del(struct irqpath_vm *vm, int irq)
-{
-	struct irqpath_producer *p;
-	unsigned long flags;
-
-	if (irq <= 0)
-		return;
-	spin_lock_irqsave(&irqpath_reg_lock, flags);
-	p = irqpath_producer_find(vm, irq);
-	if (p)
-		memset(p, 0, sizeof(*p));
-	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
-}
-
-/* An IRTE really changed: posted to a vCPU, or back to remapped. */
-void irqpath_producer_irte(struct irqpath_vm *vm, int irq, bool posted)
-{
-	struct irqpath_producer *p;
-	unsigned long flags;
-
-	if (irq <= 0)
-		return;
-	spin_lock_irqsave(&irqpath_reg_lock, flags);
-	p = irqpath_producer_find(vm, irq);
-	if (p) {
-		p->mode = posted ? IRQPATH_PRODUCER_POSTED :
-				   IRQPATH_PRODUCER_REMAPPED;
-		p->updates++;
-	}
-	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
-}
-
-/* Copies the used rows, in table order, into out[IRQPATH_PRODUCERS]. */
-unsigned int irqpath_producers_copy(struct irqpath_vm *vm,
-				    struct irqpath_producer *out)
-{
-	unsigned long flags;
-	unsigned int i, n = 0;
-
-	spin_lock_irqsave(&irqpath_reg_lock, flags);
-	for (i = 0; i < IRQPATH_PRODUCERS; i++)
-		if (vm->producers[i].irq)
-			out[n++] = vm->producers[i];
-	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
-	return n;
-}
-
 /*
  * The counts since the last reset, and the VMM's name, as one snapshot.
  * Without rows, only the totals: what `summary` shows, without a walk of
@@ -409,6 +328,7 @@ void irqpath_registry_reset(void)
 	irqpath_counts_sum(irqpath_unattributed->base,
 			   irqpath_unattributed->pcpu);
 	irqpath_rows_walk(irqpath_reset_row, NULL);
+	irqpath_alloc_failures_base = atomic_long_read(&irqpath_alloc_failures);
 	spin_unlock(&irqpath_read_lock);
 	rcu_read_unlock();
 }
@@ -447,9 +367,22 @@ void irqpath_registry_memory(unsigned int *vms, unsigned int *spares,
 	*vms = records > 0 ? records : 0;
 }
 
+/* Since load: a figure tests compare across a case. */
 unsigned long irqpath_registry_alloc_failures(void)
 {
 	return atomic_long_read(&irqpath_alloc_failures);
+}
+
+/* Since the last reset: what `unattributed` shows. */
+unsigned long irqpath_registry_alloc_failures_shown(void)
+{
+	unsigned long n;
+
+	spin_lock(&irqpath_read_lock);
+	n = atomic_long_read(&irqpath_alloc_failures) -
+	    irqpath_alloc_failures_base;
+	spin_unlock(&irqpath_read_lock);
+	return n;
 }
 
 /* A record (VM, producer row, eventfd entry) the module could not keep. */

@@ -296,6 +296,75 @@ void irqpath_render_probe(struct seq_file *m, const char *name,
 		   via, proto, layout);
 }
 
+/* `stats`: the counters, then the gauge of producers connected now. */
+void irqpath_render_vm_stats(struct seq_file *m,
+			     const struct irqpath_counts *val,
+			     unsigned int producers)
+{
+	irqpath_render_stats(m, val);
+	seq_printf(m, "producers_active %u\n", producers);
+}
+
+/*
+ * `unattributed`: the counters, the VFIO MSIs per registering pid, hits
+ * the kprobe layer dropped and records that could not be made.
+ */
+void irqpath_render_unattributed(struct seq_file *m, const struct irqpath_vm *vm,
+				 const struct irqpath_counts *val,
+				 unsigned long missed, unsigned long failures)
+{
+	irqpath_render_stats(m, val);
+	irqpath_render_owners(m, vm, val);
+	seq_printf(m, "probe_missed %lu\n", missed);
+	seq_printf(m, "vm_alloc_failed %lu\n", failures);
+}
+
+/* `memory`: "key value"; rows_per_cpu, rows_used, rows_full came last. */
+void irqpath_render_memory(struct seq_file *m, const struct irqpath_memory *mem)
+{
+	seq_printf(m, "vms %u\n", mem->vms);
+	seq_printf(m, "spares %u\n", mem->spares);
+	seq_printf(m, "eventfds %u\n", mem->eventfds);
+	seq_printf(m, "bytes %lu\n", mem->bytes);
+	seq_printf(m, "vm_bytes %zu\n", mem->vm_bytes);
+	seq_printf(m, "vm_cpu_bytes %zu\n", mem->vm_cpu_bytes);
+	seq_printf(m, "gsi_cpu_bytes %zu\n", mem->row_bytes);
+	seq_printf(m, "cpus %u\n", mem->cpus);
+	seq_printf(m, "rows_per_cpu %u\n", mem->rows_per_cpu);
+	seq_printf(m, "rows_used %lu\n", mem->rows_used);
+	seq_printf(m, "rows_full %llu\n", mem->rows_full);
+}
+
+static const char *const irqpath_pi_names[IRQPATH_PI_NR] = {
+	"PIN", "NPI", "PIW", "PMN"
+};
+
+void irqpath_render_pi_header(struct seq_file *m)
+{
+	unsigned int i;
+
+	seq_puts(m, "cpu");
+	for (i = 0; i < IRQPATH_PI_NR; i++)
+		seq_printf(m, " %s", irqpath_pi_names[i]);
+	seq_putc(m, '\n');
+}
+
+/* A CPU's row or the total: PMN is the last column. */
+void irqpath_render_pi_row(struct seq_file *m, const char *label,
+			   const u64 *v, bool has_pmn)
+{
+	unsigned int i;
+
+	seq_puts(m, label);
+	for (i = 0; i < IRQPATH_PI_NR; i++) {
+		if (i == IRQPATH_PI_NR - 1 && !has_pmn)
+			seq_puts(m, " -");
+		else
+			seq_printf(m, " %llu", v[i]);
+	}
+	seq_putc(m, '\n');
+}
+
 /* `reset` takes "1", with or without a newline; nothing else. */
 int irqpath_parse_reset(const char *buf, size_t len)
 {

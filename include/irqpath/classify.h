@@ -7,6 +7,7 @@
 #define _IRQPATH_CLASSIFY_H
 
 #include <linux/atomic.h>
+#include <linux/percpu.h>
 
 #include "irqpath/registry.h"
 
@@ -126,7 +127,7 @@ struct irqpath_vm *irqpath_irte_vm(const unsigned long *args, int *host_irq);
  * it. The update runs under SRCU: its VMM thread can be preempted and move
  * to another CPU in between. So the tracepoint takes the context only if
  * its own task left it, and a context left behind is cleared when its VM
- * goes (irqpath_irte_forget()): vm never outlives its record.
+ * goes (irqpath_classify_forget()): vm never outlives its record.
  */
 struct irqpath_irte_ctx {
 	struct irqpath_vm *vm;
@@ -163,6 +164,20 @@ static inline void irqpath_irte_ctx_forget(struct irqpath_irte_ctx *ctx,
 	if (vm && vm->key == key)
 		cmpxchg(&ctx->vm, vm, NULL);
 }
+
+/* The VFIO MSI a CPU handles, and the irqfd that took it, if one did. */
+struct irqpath_msi_ctx {
+	void *trigger;			/* eventfd vfio_msihandler signals */
+	struct irqpath_vm *irqfd_vm;	/* set when an irqfd consumed it */
+};
+
+/* Each CPU's open state, shared by the hooks of different families. */
+DECLARE_PER_CPU(struct irqpath_wakeup, irqpath_wakeup);
+DECLARE_PER_CPU(struct irqpath_irte_ctx, irqpath_irte_ctx);
+DECLARE_PER_CPU(struct irqpath_msi_ctx, irqpath_msi_ctx);
+
+struct irqpath_vm *irqpath_wakeup_settle_irqs_on(const void *kvm);
+void irqpath_classify_forget(const void *kvm);
 
 struct irqpath_vm *irqpath_vfio_classify(const void *trigger,
 					 struct irqpath_vm *irqfd_vm,

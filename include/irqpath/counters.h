@@ -13,6 +13,14 @@
 #include <linux/build_bug.h>
 #include <linux/types.h>
 #include <linux/percpu.h>
+#include <linux/spinlock.h>
+
+/*
+ * Readers take it to subtract a baseline, reset to move baselines: every
+ * baseline of the module (VMs, probes, pi_ipis, failures) is under it.
+ * Process context only; writers never take it.
+ */
+extern spinlock_t irqpath_read_lock;
 
 /* Distinct GSIs and vCPUs tracked per VM; the rest share an overflow row. */
 #define IRQPATH_SLOT_BITS	6

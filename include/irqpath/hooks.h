@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Handlers of the probe table, one file per family of hooks, and what they
- * share: finding the VM of an event and bumping this CPU's counters.
+ * Handlers of the probe table, one file per family of hooks. They sit on
+ * top: what they share (the VM of an event, each CPU's open state, the
+ * counters) is below them, in vm_of.h, classify.h and registry.h.
  */
 #ifndef _IRQPATH_HOOKS_H
 #define _IRQPATH_HOOKS_H
@@ -13,6 +14,7 @@
 #include "irqpath/classify.h"
 #include "irqpath/probes.h"
 #include "irqpath/registry.h"
+#include "irqpath/vm_of.h"
 
 struct kvm;
 
@@ -20,24 +22,12 @@ struct kvm;
 int irqpath_vm_init_entry(struct kretprobe_instance *ri, struct pt_regs *regs);
 int irqpath_vm_init_ret(struct kretprobe_instance *ri, struct pt_regs *regs);
 IRQPATH_FENTRY_DECL(irqpath_vm_destroy_fentry);
-struct irqpath_vm *irqpath_vm_find(struct kvm *kvm);
-
-/* The record of a kvm; the hot path reads nothing of the kvm but its address. */
-static inline struct irqpath_vm *irqpath_vm_of(struct kvm *kvm)
-{
-	struct irqpath_vm *vm = irqpath_vm_lookup(kvm);
-
-	return likely(vm) ? vm : irqpath_vm_find(kvm);
-}
 
 /* hooks_irqfd.c: irqfd wakeup, fast and deferred paths, kvm_set_msi. */
 IRQPATH_FENTRY_DECL(irqpath_irqfd_wakeup_fentry);
 IRQPATH_FENTRY_DECL(irqpath_irqfd_defer_fentry);
 IRQPATH_FENTRY_DECL(irqpath_irqfd_inject_fentry);
 IRQPATH_FENTRY_DECL(irqpath_set_msi_fentry);
-struct irqpath_vm *irqpath_irqfd_settle_irqs_on(struct kvm *kvm);
-void irqpath_irqfd_forget(struct kvm *kvm);
-DECLARE_PER_CPU(struct irqpath_wakeup, irqpath_wakeup);
 
 /*
  * Settles this CPU's open wakeup as fast, from a delivery or from a point
@@ -53,16 +43,10 @@ static __always_inline struct irqpath_vm *irqpath_irqfd_settle(struct kvm *kvm)
 		return NULL;
 	if (likely(irqs_disabled()))
 		return irqpath_wakeup_settle(w, kvm);
-	return irqpath_irqfd_settle_irqs_on(kvm);
+	return irqpath_wakeup_settle_irqs_on(kvm);
 }
 
 /* hooks_vfio.c: VFIO MSIs, IRQ bypass producers, IRTE updates. */
-struct irqpath_msi_ctx {
-	void *trigger;			/* eventfd vfio_msihandler signals */
-	struct irqpath_vm *irqfd_vm;	/* set when an irqfd consumed it */
-};
-DECLARE_PER_CPU(struct irqpath_msi_ctx, irqpath_msi_ctx);
-
 int irqpath_vfio_msi_entry(struct kretprobe_instance *ri, struct pt_regs *regs);
 int irqpath_vfio_msi_ret(struct kretprobe_instance *ri, struct pt_regs *regs);
 IRQPATH_FENTRY_DECL(irqpath_producer_reg_fentry);
@@ -70,7 +54,6 @@ IRQPATH_FENTRY_DECL(irqpath_producer_unreg_fentry);
 IRQPATH_FENTRY_DECL(irqpath_bypass_add_fentry);
 IRQPATH_FENTRY_DECL(irqpath_bypass_del_fentry);
 IRQPATH_FENTRY_DECL(irqpath_irte_update_fentry);
-void irqpath_irte_forget(struct kvm *kvm);
 struct kvm_vcpu;
 void irqpath_irte_tp(void *data, unsigned int host_irq, struct kvm_vcpu *vcpu,
 		     unsigned int gsi, unsigned int gvec, bool set);

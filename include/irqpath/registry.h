@@ -58,7 +58,7 @@ struct irqpath_vm {
 	struct irqpath_slots gsi_slots;
 	struct irqpath_slots vcpu_slots;
 	struct irqpath_slots owner_slots;
-	struct irqpath_producer producers[IRQPATH_PRODUCERS]; /* reg_lock */
+	struct irqpath_producer producers[IRQPATH_PRODUCERS]; /* producers.c */
 	struct irqpath_cpu_counts __percpu *pcpu;
 	struct irqpath_counts *base;	/* under irqpath_read_lock */
 	struct dentry *dir;
@@ -70,8 +70,6 @@ struct irqpath_registry_ops {
 	void (*unpublish)(struct irqpath_vm *vm);
 };
 
-/* Held by readers and reset: baselines, comm. Process context only. */
-extern spinlock_t irqpath_read_lock;
 extern struct list_head irqpath_vms;
 extern struct irqpath_vm *irqpath_unattributed;
 
@@ -118,6 +116,7 @@ void irqpath_registry_flush(void);
 /* Module-wide figures shown in `unattributed`. */
 u64 irqpath_registry_vm_seq(void);
 unsigned long irqpath_registry_alloc_failures(void);
+unsigned long irqpath_registry_alloc_failures_shown(void);
 void irqpath_registry_memory(unsigned int *vms, unsigned int *spares,
 			     unsigned long *bytes);
 void irqpath_note_alloc_failure(void);

@@ -33,6 +33,29 @@ void irqpath_render_probe(struct seq_file *m, const char *name,
 			  const char *symbol, const char *state, u64 hits,
 			  const char *via, const char *proto,
 			  const char *layout);
+
+/* The module's own records, for `memory`. */
+struct irqpath_memory {
+	unsigned int vms, spares, eventfds, cpus, rows_per_cpu;
+	unsigned long bytes, rows_used;
+	size_t vm_bytes, vm_cpu_bytes, row_bytes;
+	u64 rows_full;
+};
+
+void irqpath_render_memory(struct seq_file *m, const struct irqpath_memory *mem);
+void irqpath_render_vm_stats(struct seq_file *m,
+			     const struct irqpath_counts *val,
+			     unsigned int producers);
+void irqpath_render_unattributed(struct seq_file *m, const struct irqpath_vm *vm,
+				 const struct irqpath_counts *val,
+				 unsigned long missed, unsigned long failures);
+
+/* `pi_ipis`: PIN, NPI, PIW, PMN; PMN shown as "-" where the kernel has none. */
+#define IRQPATH_PI_NR	4
+void irqpath_render_pi_header(struct seq_file *m);
+void irqpath_render_pi_row(struct seq_file *m, const char *label,
+			   const u64 *v, bool has_pmn);
+
 int irqpath_parse_reset(const char *buf, size_t len);
 
 #endif /* _IRQPATH_RENDER_H */

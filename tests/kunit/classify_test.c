@@ -6,6 +6,7 @@
  * its vCPU (posted or kicked), and which vCPU wakeups are PI wakeups.
  */
 #include <kunit/test.h>
+#include <linux/cpumask.h>
 #include <linux/rcupdate.h>
 
 #include "irqpath/classify.h"
@@ -416,6 +417,39 @@ static void pi_wakeup_caller(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, irqpath_ip_within(c->ip, c->addr, c->size), c->in);
 }
 
+/*
+ * classify_forget clears every CPU's open wakeup and IRTE context of the
+ * VM going, and leaves another VM's.
+ */
+static void classify_forget(struct kunit *test)
+{
+	struct irqpath_vm *a, *b;
+	unsigned int left_w = 0, left_c = 0;
+	int cpu;
+
+	rcu_read_lock();
+	a = irqpath_vm_lookup(&kvm_a);
+	b = irqpath_vm_lookup(&kvm_b);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	for_each_possible_cpu(cpu) {
+		per_cpu_ptr(&irqpath_wakeup, cpu)->vm = a;
+		WRITE_ONCE(per_cpu_ptr(&irqpath_wakeup, cpu)->kvm, &kvm_a);
+		WRITE_ONCE(per_cpu_ptr(&irqpath_irte_ctx, cpu)->vm, b);
+	}
+	irqpath_classify_forget(&kvm_a);
+	for_each_possible_cpu(cpu) {
+		left_w += !!READ_ONCE(per_cpu_ptr(&irqpath_wakeup, cpu)->kvm);
+		left_c += READ_ONCE(per_cpu_ptr(&irqpath_irte_ctx, cpu)->vm) == b;
+	}
+	KUNIT_EXPECT_EQ(test, left_w, 0U);
+	KUNIT_EXPECT_EQ(test, left_c, num_possible_cpus());
+	irqpath_classify_forget(&kvm_b);
+	for_each_possible_cpu(cpu)
+		KUNIT_EXPECT_NULL(test, READ_ONCE(per_cpu_ptr(&irqpath_irte_ctx, cpu)->vm));
+}
+
 static struct kunit_case irqpath_classify_cases[] = {
 	KUNIT_CASE_PARAM(wakeup_outcome, wake_gen_params),
 	KUNIT_CASE_PARAM(irte_update_args, irte_gen_params),
@@ -426,6 +460,7 @@ static struct kunit_case irqpath_classify_cases[] = {
 	KUNIT_CASE(vfio_unknown_eventfd),
 	KUNIT_CASE_PARAM(delivery_path, path_gen_params),
 	KUNIT_CASE_PARAM(pi_wakeup_caller, within_gen_params),
+	KUNIT_CASE(classify_forget),
 	{}
 };
 

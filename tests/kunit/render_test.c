@@ -356,6 +356,63 @@ static void render_owner_rows(struct kunit *test)
 			   "vfio_msi_pid_other 2\n");
 }
 
+/* `memory`: eleven "key value" lines in their order, the table's three last. */
+static void render_memory_lines(struct kunit *test)
+{
+	const struct irqpath_memory mem = {
+		.vms = 3, .spares = 16, .eventfds = 1, .bytes = 12345678901UL,
+		.vm_bytes = 7808, .vm_cpu_bytes = 224, .row_bytes = 40,
+		.cpus = 384, .rows_per_cpu = 512, .rows_used = 7,
+		.rows_full = U64_MAX,
+	};
+	struct seq_file *m = render_seq(test);
+
+	irqpath_render_memory(m, &mem);
+	KUNIT_EXPECT_STREQ(test, render_text(test, m),
+			   "vms 3\nspares 16\neventfds 1\nbytes 12345678901\n"
+			   "vm_bytes 7808\nvm_cpu_bytes 224\ngsi_cpu_bytes 40\n"
+			   "cpus 384\nrows_per_cpu 512\nrows_used 7\n"
+			   "rows_full 18446744073709551615\n");
+}
+
+/* `stats` ends with the producers gauge; `unattributed` with its two figures. */
+static void render_stats_tails(struct kunit *test)
+{
+	struct irqpath_counts *val = render_counts(test);
+	struct irqpath_vm *vm = render_vm(test);
+	struct seq_file *m = render_seq(test);
+	const char *text;
+
+	irqpath_render_vm_stats(m, val, 5);
+	text = render_text(test, m);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npi_wakeups 0\nproducers_active 5\n"));
+	KUNIT_EXPECT_EQ(test, (int)strlen(strstr(text, "producers_active")),
+			(int)strlen("producers_active 5\n"));
+
+	val->owner[irqpath_slot_get(&vm->owner_slots, 9)] = 2;
+	m = render_seq(test);
+	irqpath_render_unattributed(m, vm, val, 7, 1);
+	text = render_text(test, m);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npi_wakeups 0\nvfio_msi_pid_9 2\n"
+					   "probe_missed 7\nvm_alloc_failed 1\n"));
+}
+
+/* `pi_ipis`: header, rows with "-" for a PMN the kernel lacks, u64 totals. */
+static void render_pi_rows(struct kunit *test)
+{
+	const u64 v[IRQPATH_PI_NR] = { 1, 2, 3, 4 };
+	const u64 big[IRQPATH_PI_NR] = { 1ULL << 33, 0, 0, 9 };
+	struct seq_file *m = render_seq(test);
+
+	irqpath_render_pi_header(m);
+	irqpath_render_pi_row(m, "0", v, true);
+	irqpath_render_pi_row(m, "1", v, false);
+	irqpath_render_pi_row(m, "total", big, true);
+	KUNIT_EXPECT_STREQ(test, render_text(test, m),
+			   "cpu PIN NPI PIW PMN\n0 1 2 3 4\n1 1 2 3 -\n"
+			   "total 8589934592 0 0 9\n");
+}
+
 /* `probes`: "<probe> <symbol|-> <state> <hits> <via> <proto>" per line. */
 static void render_probe_lines(struct kunit *test)
 {
@@ -437,6 +494,9 @@ static struct kunit_case irqpath_render_cases[] = {
 	KUNIT_CASE(render_producer_rows),
 	KUNIT_CASE(render_owner_rows),
 	KUNIT_CASE(render_probe_lines),
+	KUNIT_CASE(render_memory_lines),
+	KUNIT_CASE(render_stats_tails),
+	KUNIT_CASE(render_pi_rows),
 	KUNIT_CASE_PARAM(render_parse_reset, reset_gen_params),
 	{}
 };
