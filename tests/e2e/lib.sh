@@ -176,9 +176,8 @@ run_tests() {
 	done
 }
 
-tracer_load() { insmod $TRACER && wait_for 100 test -e $D/probes; }
 # every entry hook an ftrace callback, no direct call taken (the default)
-tracer_load_ftrace() { insmod $TRACER direct=0 && wait_for 100 test -e $D/probes; }
+tracer_load() { insmod $TRACER && wait_for 100 test -e $D/probes; }
 # the hottest hooks as ftrace direct calls, where free
 tracer_load_direct() { insmod $TRACER direct=1 && wait_for 100 test -e $D/probes; }
 tracer_unload() { rmmod kvm_irqpath; }

@@ -11,7 +11,9 @@
  * (userspace mode) or attached to a VM with KVM_IRQFD.
  *
  * Only <linux/vfio.h>, <linux/kvm.h> and libc are used; the binary is
- * linked statically so it runs in the busybox test guest.
+ * linked statically so it runs in the busybox test guest.  The VM setup is
+ * shared with vmfire (kvm_setup.c), the command loop and the error, reply
+ * and parsing helpers too (guest_common.c).
  */
 
 #define _GNU_SOURCE
@@ -122,19 +124,6 @@ static void usage(FILE *f)
 		EDU_VENDOR, EDU_DEVICE, MSI_ADDR_LO, MSI_DATA, EDU_VENDOR, EDU_DEVICE,
 		MAX_VMS, DEFAULT_MSI_GSI, EDU_REG_IRQ_RAISE, MSI_TIMEOUT_MS,
 		EDU_REG_IRQ_ACK);
-}
-
-static unsigned int parse_opt_uint(int opt, const char *arg,
-				   unsigned int min, unsigned int max)
-{
-	unsigned long long v;
-
-	if (!parse_ull(arg, &v) || v < min || v > max) {
-		fprintf(stderr, PROG ": -%c: expected a number in %u-%u, got '%s'\n",
-			opt, min, max, arg);
-		exit(2);
-	}
-	return (unsigned int)v;
 }
 
 static long long now_ms(void)
@@ -693,7 +682,7 @@ static void teardown(void)
 
 /* ------------------------------------------------------------- commands */
 
-static void cmd_raise(unsigned long long n)
+static void raise_msis(unsigned long long n)
 {
 	unsigned long long k, total = 0;
 	bool user = !any_attached();
@@ -728,161 +717,91 @@ static void cmd_raise(unsigned long long n)
 	reply("DONE raise %llu read=%llu", n, total);
 }
 
-/*
- * Parse an optional VM index (default 0).  Returns the index, or -1 after
- * writing a message to @err.
- */
-static long parse_vm_arg(const char *s, char *err, size_t errsz)
+/* raise N */
+static bool cmd_raise(unsigned int argc, char **argv)
 {
-	unsigned long long v = 0;
-
-	if (!nr_vms) {
-		snprintf(err, errsz, "no VMs (-v 0)");
-		return -1;
-	}
-	if (s && (!parse_ull(s, &v) || v >= nr_vms)) {
-		snprintf(err, errsz, "bad VM index '%s' (0-%u)", s, nr_vms - 1);
-		return -1;
-	}
-	return (long)v;
-}
-
-/* Returns false when the program should exit. */
-static bool do_command(char *line)
-{
-	char *words[4], *save = NULL, *w;
 	unsigned long long n;
-	unsigned int nw = 0;
 
-	for (w = strtok_r(line, " \t\r", &save); w;
-	     w = strtok_r(NULL, " \t\r", &save)) {
-		if (nw == ARRAY_SIZE(words)) {
-			reply("ERR too many arguments");
-			return true;
-		}
-		words[nw++] = w;
-	}
-	if (!nw) {
-		reply("ERR empty command");
-		return true;
-	}
-
-	if (!strcmp(words[0], "quit")) {
-		if (nw != 1) {
-			reply("ERR usage: quit");
-			return true;
-		}
+	(void)argc;
+	if (!parse_ull(argv[1], &n))
 		return false;
-	}
-
-	if (!strcmp(words[0], "raise")) {
-		if (nw != 2 || !parse_ull(words[1], &n)) {
-			reply("ERR usage: raise N");
-			return true;
-		}
-		if (device_fd < 0) {
-			reply("ERR device closed");
-			return true;
-		}
-		if (!msi_set) {
-			reply("ERR MSI not set");
-			return true;
-		}
-		cmd_raise(n);
+	if (device_fd < 0) {
+		reply("ERR device closed");
 		return true;
 	}
-
-	if (!strcmp(words[0], "irqfd")) {
-		char err[128];
-		bool on;
-		long vm;
-
-		if (nw < 2 || nw > 3 ||
-		    (strcmp(words[1], "on") && strcmp(words[1], "off"))) {
-			reply("ERR usage: irqfd on|off [VM]");
-			return true;
-		}
-		on = !strcmp(words[1], "on");
-		vm = parse_vm_arg(nw == 3 ? words[2] : NULL, err, sizeof(err));
-		if (vm < 0) {
-			reply("ERR %s", err);
-			return true;
-		}
-		if (on == attached[vm]) {
-			reply("ERR eventfd %s attached to VM %ld",
-			      on ? "already" : "not", vm);
-			return true;
-		}
-		if (on) {
-			kvm_vm_irqfd(&vms[vm], (unsigned int)vm, efd, gsi, true);
-			attached[vm] = true;
-		} else {
-			irqfd_off((unsigned int)vm);
-		}
-		reply("DONE irqfd %s", words[1]);
+	if (!msi_set) {
+		reply("ERR MSI not set");
 		return true;
 	}
-
-	if (!strcmp(words[0], "set") || !strcmp(words[0], "unset")) {
-		bool on = words[0][0] == 's';
-
-		if (nw != 1) {
-			reply("ERR usage: %s", words[0]);
-			return true;
-		}
-		if (device_fd < 0) {
-			reply("ERR device closed");
-			return true;
-		}
-		if (on == msi_set) {
-			reply("ERR MSI %s set", on ? "already" : "not");
-			return true;
-		}
-		set_msi(on);
-		reply("DONE %s", words[0]);
-		return true;
-	}
-
-	if (!strcmp(words[0], "close")) {
-		if (nw != 1) {
-			reply("ERR usage: close");
-			return true;
-		}
-		if (device_fd < 0) {
-			reply("ERR device closed");
-			return true;
-		}
-		close_device();
-		reply("DONE close");
-		return true;
-	}
-
-	reply("ERR unknown command '%s'", words[0]);
+	raise_msis(n);
 	return true;
 }
 
-static void command_loop(void)
+/* irqfd on|off [VM]: absent means VM 0. */
+static bool cmd_irqfd(unsigned int argc, char **argv)
 {
-	size_t size = 0;
-	char *line = NULL;
+	unsigned int vm;
+	bool on;
 
-	for (;;) {
-		ssize_t len;
-
-		errno = 0;
-		len = getline(&line, &size, stdin);
-		if (len < 0) {
-			if (errno)
-				die_errno("read stdin");
-			break;
-		}
-		if (len && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		if (!do_command(line))
-			break;
+	if (strcmp(argv[1], "on") && strcmp(argv[1], "off"))
+		return false;
+	on = !strcmp(argv[1], "on");
+	if (!parse_vm_index(argc == 3 ? argv[2] : "0", nr_vms, &vm))
+		return true;
+	if (on == attached[vm]) {
+		reply("ERR eventfd %s attached to VM %u",
+		      on ? "already" : "not", vm);
+		return true;
 	}
-	free(line);
+	if (on) {
+		kvm_vm_irqfd(&vms[vm], vm, efd, gsi, true);
+		attached[vm] = true;
+	} else {
+		irqfd_off(vm);
+	}
+	reply("DONE irqfd %s", argv[1]);
+	return true;
 }
+
+/* set|unset */
+static bool cmd_set(unsigned int argc, char **argv)
+{
+	bool on = !strcmp(argv[0], "set");
+
+	(void)argc;
+	if (device_fd < 0) {
+		reply("ERR device closed");
+		return true;
+	}
+	if (on == msi_set) {
+		reply("ERR MSI %s set", on ? "already" : "not");
+		return true;
+	}
+	set_msi(on);
+	reply("DONE %s", argv[0]);
+	return true;
+}
+
+static bool cmd_close(unsigned int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (device_fd < 0) {
+		reply("ERR device closed");
+		return true;
+	}
+	close_device();
+	reply("DONE close");
+	return true;
+}
+
+static const struct guest_cmd cmds[] = {
+	{ "raise",	"N",		1, 1, cmd_raise },
+	{ "irqfd",	"on|off [VM]",	1, 2, cmd_irqfd },
+	{ "set",	"",		0, 0, cmd_set },
+	{ "unset",	"",		0, 0, cmd_set },
+	{ "close",	"",		0, 0, cmd_close },
+};
 
 /* ----------------------------------------------------------------- main */
 
@@ -912,11 +831,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
+	no_operands(argc, argv, usage);
 
 	if (!bdf[0])
 		find_edu();
@@ -943,7 +858,7 @@ int main(int argc, char **argv)
 	}
 
 	reply("READY pid=%ld vms=%u irq=%ld", (long)getpid(), nr_vms, irq);
-	command_loop();
+	command_loop(cmds, ARRAY_SIZE(cmds));
 	teardown();
 	return 0;
 }

@@ -10,12 +10,12 @@
  *
  * Only <linux/kvm.h> and libc are used; the binary is linked statically so
  * it runs in the busybox test guest.  The VM setup is shared with edufire
- * (kvm_setup.c), the error and reply helpers too (guest_common.c).
+ * (kvm_setup.c), the command loop and the error, reply and parsing helpers
+ * too (guest_common.c).
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -36,7 +36,7 @@
 #define DEFAULT_IOAPIC_GSI	5
 
 #define LOOP_BATCH		64
-#define LINE_MAX_LEN		4096
+#define ALL_VMS			-1	/* target of a command without VM */
 
 enum route_mode {
 	ROUTE_MSI,
@@ -58,12 +58,6 @@ static unsigned int gsi;
 static unsigned int msi_dest;	/* APIC id the MSIs go to: vCPU msi_dest */
 static enum route_mode route = ROUTE_MSI;
 static int kvm_fd = -1;
-
-/* stdin line buffer; our own so that poll() on fd 0 tells the truth */
-static char inbuf[LINE_MAX_LEN];
-static size_t inlen;
-static bool in_eof;
-static bool in_discard;	/* dropping the rest of an over-long line */
 
 static void usage(FILE *f)
 {
@@ -108,19 +102,6 @@ static void usage(FILE *f)
 		"exits 1; bad options exit 2.\n",
 		MAX_VMS, MAX_VCPUS, MSI_ADDR_LO, MSI_DATA, DEFAULT_MSI_GSI,
 		DEFAULT_IOAPIC_GSI, NR_IOAPIC_PINS - 1, LOOP_BATCH);
-}
-
-static unsigned int parse_opt_uint(int opt, const char *arg,
-				   unsigned int min, unsigned int max)
-{
-	unsigned long long v;
-
-	if (!parse_ull(arg, &v) || v < min || v > max) {
-		fprintf(stderr, PROG ": -%c: expected a number in %u-%u, got '%s'\n",
-			opt, min, max, arg);
-		exit(2);
-	}
-	return (unsigned int)v;
 }
 
 /* ---------------------------------------------------------------- setup */
@@ -194,7 +175,7 @@ static void msi_one(struct vm *vm, unsigned int idx)
 }
 
 /*
- * Run @fn @n times on VM @target, or on every open VM if @target < 0.
+ * Run @fn @n times on VM @target, or on every open VM (ALL_VMS).
  * VMs are interleaved per event (vm0, vm1, ..., vm0, vm1, ...).
  */
 static void for_vms(void (*fn)(struct vm *, unsigned int), long target,
@@ -204,7 +185,7 @@ static void for_vms(void (*fn)(struct vm *, unsigned int), long target,
 	unsigned int i;
 
 	for (k = 0; k < n; k++) {
-		if (target >= 0) {
+		if (target != ALL_VMS) {
 			fn(&vms[target], (unsigned int)target);
 			continue;
 		}
@@ -214,126 +195,7 @@ static void for_vms(void (*fn)(struct vm *, unsigned int), long target,
 	}
 }
 
-/* ---------------------------------------------------------------- input */
-
-/* One read() from stdin into inbuf. */
-static void fill_input(void)
-{
-	ssize_t r;
-
-	if (in_eof || inlen == sizeof(inbuf))
-		return;
-	r = read(STDIN_FILENO, inbuf + inlen, sizeof(inbuf) - inlen);
-	if (r < 0) {
-		if (errno == EINTR || errno == EAGAIN)
-			return;
-		die_errno("read stdin");
-	}
-	if (r == 0)
-		in_eof = true;
-	inlen += (size_t)r;
-}
-
-/* A complete command line (or something to act on) is buffered. */
-static bool line_pending(void)
-{
-	return memchr(inbuf, '\n', inlen) || inlen == sizeof(inbuf) ||
-	       (in_eof && inlen);
-}
-
-/*
- * Get the next line (without '\n') into @line.  Returns 0 on success,
- * 1 for an over-long (discarded) line, -1 at EOF.
- */
-static int next_line(char *line, size_t size)
-{
-	for (;;) {
-		char *nl = memchr(inbuf, '\n', inlen);
-		size_t len;
-
-		if (nl) {
-			len = (size_t)(nl - inbuf);
-			if (in_discard) {
-				in_discard = false;
-				memmove(inbuf, nl + 1, inlen - len - 1);
-				inlen -= len + 1;
-				return 1;
-			}
-			if (len >= size)
-				len = size - 1;
-			memcpy(line, inbuf, len);
-			line[len] = '\0';
-			len = (size_t)(nl - inbuf);
-			memmove(inbuf, nl + 1, inlen - len - 1);
-			inlen -= len + 1;
-			return 0;
-		}
-		if (inlen == sizeof(inbuf)) {
-			/* No newline in a full buffer: drop it all. */
-			in_discard = true;
-			inlen = 0;
-			continue;
-		}
-		if (in_eof) {
-			if (in_discard) {
-				in_discard = false;
-				inlen = 0;
-				return 1;
-			}
-			if (!inlen)
-				return -1;
-			/* Last line without '\n'. */
-			len = inlen < size ? inlen : size - 1;
-			memcpy(line, inbuf, len);
-			line[len] = '\0';
-			inlen = 0;
-			return 0;
-		}
-		fill_input();
-	}
-}
-
-/* Is a line or EOF waiting on stdin?  Never blocks. */
-static bool input_waiting(void)
-{
-	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-	int r;
-
-	if (line_pending() || in_eof)
-		return true;
-	r = poll(&pfd, 1, 0);
-	if (r < 0) {
-		if (errno == EINTR)
-			return false;
-		die_errno("poll stdin");
-	}
-	if (r > 0)
-		fill_input();
-	return line_pending() || in_eof;
-}
-
 /* ------------------------------------------------------------- commands */
-
-/*
- * Parse an optional VM index.  Returns -1 for "all", the index otherwise;
- * on error writes a message to @err and returns -2.
- */
-static long parse_vm_arg(const char *s, char *err, size_t errsz)
-{
-	unsigned long long v;
-
-	if (!s)
-		return -1;
-	if (!parse_ull(s, &v) || v >= nr_vms) {
-		snprintf(err, errsz, "bad VM index '%s' (0-%u)", s, nr_vms - 1);
-		return -2;
-	}
-	if (!vms[v].open) {
-		snprintf(err, errsz, "VM %llu is closed", v);
-		return -2;
-	}
-	return (long)v;
-}
 
 static bool any_open(void)
 {
@@ -345,119 +207,84 @@ static bool any_open(void)
 	return false;
 }
 
-/* Returns false when the program should exit. */
-static bool do_command(char *line)
+/*
+ * The optional VM word @s of a command: absent means every open VM
+ * (ALL_VMS; with @need_open there must be one), present one open VM.
+ * False after answering ERR.
+ */
+static bool vm_target(const char *s, bool need_open, long *target)
 {
-	char *words[4], *save = NULL, *w;
-	unsigned long long n;
-	unsigned int nw = 0;
-	char err[128];
-	long target;
+	unsigned int idx;
 
-	for (w = strtok_r(line, " \t\r", &save); w;
-	     w = strtok_r(NULL, " \t\r", &save)) {
-		if (nw == sizeof(words) / sizeof(words[0])) {
-			reply("ERR too many arguments");
-			return true;
+	if (!s) {
+		if (need_open && !any_open()) {
+			reply("ERR no open VMs");
+			return false;
 		}
-		words[nw++] = w;
-	}
-	if (!nw) {
-		reply("ERR empty command");
+		*target = ALL_VMS;
 		return true;
 	}
-
-	if (!strcmp(words[0], "quit")) {
-		if (nw != 1) {
-			reply("ERR usage: quit");
-			return true;
-		}
+	if (!parse_vm_index(s, nr_vms, &idx))
+		return false;
+	if (!vms[idx].open) {
+		reply("ERR VM %u is closed", idx);
 		return false;
 	}
-
-	if (!strcmp(words[0], "fire") || !strcmp(words[0], "msi")) {
-		bool fire = words[0][0] == 'f';
-
-		if (nw < 2 || nw > 3 || !parse_ull(words[1], &n)) {
-			reply("ERR usage: %s N [VM]", words[0]);
-			return true;
-		}
-		target = parse_vm_arg(nw == 3 ? words[2] : NULL, err, sizeof(err));
-		if (target == -2) {
-			reply("ERR %s", err);
-			return true;
-		}
-		if (target == -1 && !any_open()) {
-			reply("ERR no open VMs");
-			return true;
-		}
-		for_vms(fire ? fire_one : msi_one, target, n);
-		reply("DONE %s %llu", words[0], n);
-		return true;
-	}
-
-	if (!strcmp(words[0], "loop")) {
-		unsigned long long count = 0;
-
-		if (nw > 2) {
-			reply("ERR usage: loop [VM]");
-			return true;
-		}
-		target = parse_vm_arg(nw == 2 ? words[1] : NULL, err, sizeof(err));
-		if (target == -2) {
-			reply("ERR %s", err);
-			return true;
-		}
-		if (target == -1 && !any_open()) {
-			reply("ERR no open VMs");
-			return true;
-		}
-		while (!input_waiting()) {
-			for_vms(fire_one, target, LOOP_BATCH);
-			count += LOOP_BATCH;
-		}
-		reply("DONE loop %llu", count);
-		return true;
-	}
-
-	if (!strcmp(words[0], "close")) {
-		if (nw > 2) {
-			reply("ERR usage: close [VM]");
-			return true;
-		}
-		target = parse_vm_arg(nw == 2 ? words[1] : NULL, err, sizeof(err));
-		if (target == -2) {
-			reply("ERR %s", err);
-			return true;
-		}
-		if (target >= 0)
-			close_vm(&vms[target], (unsigned int)target);
-		else
-			close_all();
-		reply("DONE close");
-		return true;
-	}
-
-	reply("ERR unknown command '%s'", words[0]);
+	*target = idx;
 	return true;
 }
 
-static void command_loop(void)
+/* fire|msi N [VM] */
+static bool cmd_events(unsigned int argc, char **argv)
 {
-	char line[LINE_MAX_LEN + 1];
+	unsigned long long n;
+	long target;
 
-	for (;;) {
-		int r = next_line(line, sizeof(line));
-		if (r < 0)
-			return;
-		if (r > 0) {
-			reply("ERR line too long");
-			continue;
-		}
-		if (!do_command(line))
-			return;
-	}
+	if (!parse_ull(argv[1], &n))
+		return false;
+	if (!vm_target(argc == 3 ? argv[2] : NULL, true, &target))
+		return true;
+	for_vms(!strcmp(argv[0], "fire") ? fire_one : msi_one, target, n);
+	reply("DONE %s %llu", argv[0], n);
+	return true;
 }
+
+/* loop [VM]: fire until the next line comes. */
+static bool cmd_loop(unsigned int argc, char **argv)
+{
+	unsigned long long count = 0;
+	long target;
+
+	if (!vm_target(argc == 2 ? argv[1] : NULL, true, &target))
+		return true;
+	while (!input_waiting()) {
+		for_vms(fire_one, target, LOOP_BATCH);
+		count += LOOP_BATCH;
+	}
+	reply("DONE loop %llu", count);
+	return true;
+}
+
+static bool cmd_close(unsigned int argc, char **argv)
+{
+	long target;
+
+	if (!vm_target(argc == 2 ? argv[1] : NULL, false, &target))
+		return true;
+	if (target == ALL_VMS)
+		close_all();
+	else
+		close_vm(&vms[target], (unsigned int)target);
+	reply("DONE close");
+	return true;
+}
+
+static const struct guest_cmd cmds[] = {
+	{ "fire",	"N [VM]",	1, 2, cmd_events },
+	{ "msi",	"N [VM]",	1, 2, cmd_events },
+	{ "loop",	"[VM]",		0, 1, cmd_loop },
+	{ "close",	"[VM]",		0, 1, cmd_close },
+};
 
 /* ----------------------------------------------------------------- main */
 
@@ -473,7 +300,7 @@ static void *setup_vms(void *unused)
 
 int main(int argc, char **argv)
 {
-	unsigned long long n_fire = 0, n_msi = 0, v;
+	unsigned long long n_fire = 0, n_msi = 0;
 	bool do_fire = false, do_msi = false, gsi_set = false, in_thread = false;
 	pthread_t thread;
 	unsigned int i;
@@ -509,19 +336,12 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'n':
+			n_fire = parse_opt_ull(opt, optarg);
+			do_fire = true;
+			break;
 		case 'm':
-			if (!parse_ull(optarg, &v)) {
-				fprintf(stderr, PROG ": -%c: expected a number, got '%s'\n",
-					opt, optarg);
-				return 2;
-			}
-			if (opt == 'n') {
-				n_fire = v;
-				do_fire = true;
-			} else {
-				n_msi = v;
-				do_msi = true;
-			}
+			n_msi = parse_opt_ull(opt, optarg);
+			do_msi = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -531,11 +351,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
+	no_operands(argc, argv, usage);
 	if (!gsi_set)
 		gsi = route == ROUTE_MSI ? DEFAULT_MSI_GSI : DEFAULT_IOAPIC_GSI;
 	if (msi_dest >= nr_vcpus) {
@@ -571,11 +387,11 @@ int main(int argc, char **argv)
 
 	if (do_fire || do_msi) {
 		if (do_fire) {
-			for_vms(fire_one, -1, n_fire);
+			for_vms(fire_one, ALL_VMS, n_fire);
 			reply("DONE fire %llu", n_fire);
 		}
 		if (do_msi) {
-			for_vms(msi_one, -1, n_msi);
+			for_vms(msi_one, ALL_VMS, n_msi);
 			reply("DONE msi %llu", n_msi);
 		}
 		teardown();
@@ -583,7 +399,7 @@ int main(int argc, char **argv)
 	}
 
 	reply("READY pid=%ld vms=%u", (long)getpid(), nr_vms);
-	command_loop();
+	command_loop(cmds, ARRAY_SIZE(cmds));
 	teardown();
 	return 0;
 }
