@@ -24,3 +24,4 @@ include tests/harness/debug.mk
 include tests/harness/intel.mk
 include tests/harness/rt.mk
 include tests/harness/large.mk
+include tests/harness/vmm.mk
