@@ -21,6 +21,7 @@
 #include "irqpath/probes.h"
 #include "irqpath/render.h"
 #include "irqpath/reset.h"
+#include "irqpath/vm_of.h"
 
 static struct dentry *irqpath_root;
 static struct dentry *irqpath_vms_dir;
@@ -84,9 +85,41 @@ static int stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
+/*
+ * Counts per GSI, and each GSI's routes read from KVM now: routes[] is
+ * indexed by slot, as the rows are.
+ */
 static int gsi_show(struct seq_file *m, void *v)
 {
-	return irqpath_show_vm(m, true, irqpath_render_gsi);
+	struct irqpath_gsi_routes *routes, *got;
+	struct irqpath_vm *vm = m->private;
+	struct irqpath_counts *val;
+	u32 *gsis, id;
+	unsigned int slot, n = 0;
+	int ret = -ENOMEM;
+
+	val = kmalloc(sizeof(*val), GFP_KERNEL);
+	gsis = kmalloc_array(IRQPATH_SLOTS, sizeof(*gsis), GFP_KERNEL);
+	routes = kcalloc(IRQPATH_SLOTS, sizeof(*routes), GFP_KERNEL);
+	got = kcalloc(IRQPATH_SLOTS, sizeof(*got), GFP_KERNEL);
+	if (!val || !gsis || !routes || !got)
+		goto out;
+	for (slot = 0; slot < IRQPATH_SLOTS; slot++)
+		if (irqpath_slot_id(&vm->gsi_slots, slot, &id))
+			gsis[n++] = id;
+	irqpath_vm_routes(vm, gsis, n, got);
+	for (slot = 0, n = 0; slot < IRQPATH_SLOTS; slot++)
+		if (irqpath_slot_id(&vm->gsi_slots, slot, &id))
+			routes[slot] = got[n++];
+	irqpath_vm_snapshot(vm, val, NULL, true);
+	irqpath_render_gsi(m, vm, val, routes);
+	ret = 0;
+out:
+	kfree(got);
+	kfree(routes);
+	kfree(gsis);
+	kfree(val);
+	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(gsi);
 

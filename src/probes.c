@@ -159,6 +159,18 @@ static unsigned long irqpath_probe_missed(const struct irqpath_probe *p)
 	return missed;
 }
 
+/*
+ * The first VM record made while vm_destroy has been attached: a record
+ * from then on is retired before its struct kvm is freed. U64_MAX: none.
+ */
+static u64 irqpath_destroy_from = U64_MAX;
+
+/* The struct kvm of the VM numbered seq is live while its record is. */
+bool irqpath_probes_vm_tracked(u64 seq)
+{
+	return seq >= READ_ONCE(irqpath_destroy_from);
+}
+
 /* Hits dropped since the last reset, of every probe. */
 unsigned long irqpath_probes_missed(void)
 {
@@ -492,6 +504,9 @@ static void irqpath_attach(struct irqpath_probe *p, struct irqpath_btf_set *set)
 					p->name, p->module ?: "vmlinux");
 			WRITE_ONCE(p->proto, proto);
 			WRITE_ONCE(p->state, IRQPATH_PROBE_ATTACHED);
+			if (p == &irqpath_probes[IRQPATH_P_VM_DESTROY])
+				WRITE_ONCE(irqpath_destroy_from,
+					   irqpath_registry_vm_seq() + 1);
 			return;
 		}
 		WRITE_ONCE(p->layout, IRQPATH_LAYOUT_NONE);
@@ -538,6 +553,8 @@ static void irqpath_detach(struct irqpath_probe *p,
 	WRITE_ONCE(p->proto, IRQPATH_PROTO_NONE);
 	WRITE_ONCE(p->layout, IRQPATH_LAYOUT_NONE);
 	WRITE_ONCE(p->state, state);
+	if (p == &irqpath_probes[IRQPATH_P_VM_DESTROY])
+		WRITE_ONCE(irqpath_destroy_from, U64_MAX);
 }
 
 static struct tracepoint *irqpath_find_tp(struct module *mod, const char *name)

@@ -333,6 +333,24 @@ void irqpath_registry_reset(void)
 	rcu_read_unlock();
 }
 
+/*
+ * fn(key, arg) unless vm is retired: retirement (at kvm_arch_destroy_vm,
+ * before the struct kvm is freed) takes this lock, so a live record's key
+ * is a live kvm here, for fn to take a reference on. Never sleeps.
+ */
+bool irqpath_vm_call_live(struct irqpath_vm *vm,
+			  bool (*fn)(const void *key, void *arg), void *arg)
+{
+	unsigned long flags;
+	bool ret = false;
+
+	spin_lock_irqsave(&irqpath_reg_lock, flags);
+	if (vm != irqpath_unattributed && vm->state != IRQPATH_VM_DEAD)
+		ret = fn(vm->key, arg);
+	spin_unlock_irqrestore(&irqpath_reg_lock, flags);
+	return ret;
+}
+
 /* VM records now, live or retired: to size a reader's buffer. */
 unsigned int irqpath_registry_nr_vms(void)
 {

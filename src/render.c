@@ -43,13 +43,17 @@ static bool irqpath_next_slot(const struct irqpath_slots *s, bool first,
 	return true;
 }
 
-static void irqpath_render_gsi_row(struct seq_file *m, const u64 *row)
+static void irqpath_render_gsi_row(struct seq_file *m, const u64 *row,
+				   const struct irqpath_gsi_routes *routes)
 {
+	char route[IRQPATH_ROUTE_TEXT] = "-";
 	unsigned int i;
 
 	for (i = 0; i < IRQPATH_GSI_NR; i++)
 		seq_printf(m, " %llu", row[i]);
-	seq_putc(m, '\n');
+	if (routes)
+		irqpath_route_text(route, sizeof(route), routes);
+	seq_printf(m, " %s\n", route);
 }
 
 static bool irqpath_row_used(const u64 *row, unsigned int n)
@@ -62,9 +66,13 @@ static bool irqpath_row_used(const u64 *row, unsigned int n)
 	return false;
 }
 
-/* `gsi`: rows in GSI order; GSIs beyond the table share the row "other". */
+/*
+ * `gsi`: rows in GSI order; GSIs beyond the table share the row "other".
+ * The route column (added last) is routes[slot], "-" for "other".
+ */
 void irqpath_render_gsi(struct seq_file *m, const struct irqpath_vm *vm,
-			const struct irqpath_counts *val)
+			const struct irqpath_counts *val,
+			const struct irqpath_gsi_routes *routes)
 {
 	const u64 *other = val->gsi[IRQPATH_SLOT_OTHER];
 	unsigned int i, slot;
@@ -74,16 +82,17 @@ void irqpath_render_gsi(struct seq_file *m, const struct irqpath_vm *vm,
 	seq_puts(m, "gsi");
 	for (i = 0; i < IRQPATH_GSI_NR; i++)
 		seq_printf(m, " %s", irqpath_gsi_col_names[i]);
-	seq_putc(m, '\n');
+	seq_puts(m, " route\n");
 
 	while (irqpath_next_slot(&vm->gsi_slots, first, &gsi, &slot)) {
 		first = false;
 		seq_printf(m, "%u", gsi);
-		irqpath_render_gsi_row(m, val->gsi[slot]);
+		irqpath_render_gsi_row(m, val->gsi[slot],
+				       routes ? &routes[slot] : NULL);
 	}
 	if (irqpath_row_used(other, IRQPATH_GSI_NR)) {
 		seq_puts(m, "other");
-		irqpath_render_gsi_row(m, other);
+		irqpath_render_gsi_row(m, other, NULL);
 	}
 }
 

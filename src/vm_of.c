@@ -5,10 +5,12 @@
  * Below the hook files: they call it, it calls none of them.
  */
 #include <linux/kvm_host.h>
+#include <linux/module.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
 
+#include "irqpath/probes.h"
 #include "irqpath/vm_of.h"
 
 /*
@@ -47,4 +49,83 @@ struct irqpath_vm *irqpath_vm_find(struct kvm *kvm)
 		return irqpath_unattributed;
 	vm = irqpath_vm_get(kvm, irqpath_vmm_of(kvm));
 	return vm ?: irqpath_unattributed;
+}
+
+/* kvm_get_kvm_safe, through symbol_get(): no link-time tie to kvm.ko. */
+static bool irqpath_kvm_get(const void *key, void *arg)
+{
+	bool (*get)(struct kvm *kvm) = arg;
+
+	return get((struct kvm *)key);
+}
+
+static void irqpath_route_of(const struct kvm_kernel_irq_routing_entry *e,
+			     struct irqpath_route *r)
+{
+	memset(r, 0, sizeof(*r));
+	switch (e->type) {
+	case KVM_IRQ_ROUTING_MSI:
+		r->kind = IRQPATH_ROUTE_MSI;
+		r->addr_lo = e->msi.address_lo;
+		r->addr_hi = e->msi.address_hi;
+		r->data = e->msi.data;
+		break;
+	case KVM_IRQ_ROUTING_IRQCHIP:
+		r->pin = e->irqchip.pin;
+		r->kind = e->irqchip.irqchip == KVM_IRQCHIP_IOAPIC ?
+			  IRQPATH_ROUTE_IOAPIC :
+			  e->irqchip.irqchip == KVM_IRQCHIP_PIC_SLAVE ?
+			  IRQPATH_ROUTE_PIC_SLAVE : IRQPATH_ROUTE_PIC_MASTER;
+		break;
+	default:
+		r->kind = IRQPATH_ROUTE_OTHER;
+	}
+}
+
+/*
+ * The routes of gsis[0..n) of vm, from its irq routing table, into out[].
+ * The kvm is pinned with a reference taken while its record is live, and
+ * only for a VM whose destruction the module is sure to see; otherwise (or
+ * without kvm's symbols) every entry stays unread. Process context.
+ */
+void irqpath_vm_routes(struct irqpath_vm *vm, const u32 *gsis, unsigned int n,
+		       struct irqpath_gsi_routes *out)
+{
+	bool (*get)(struct kvm *kvm);
+	void (*put)(struct kvm *kvm);
+	struct kvm_irq_routing_table *table;
+	struct kvm_kernel_irq_routing_entry *e;
+	struct kvm *kvm = (struct kvm *)vm->key;
+	unsigned int i;
+	int idx;
+
+	memset(out, 0, n * sizeof(*out));
+	if (!irqpath_probes_vm_tracked(vm->seq))
+		return;
+	get = symbol_get(kvm_get_kvm_safe);
+	put = symbol_get(kvm_put_kvm);
+	if (!get || !put)
+		goto out;
+	if (!irqpath_vm_call_live(vm, irqpath_kvm_get, get))
+		goto out;
+
+	idx = srcu_read_lock(&kvm->irq_srcu);
+	table = srcu_dereference(kvm->irq_routing, &kvm->irq_srcu);
+	for (i = 0; i < n; i++) {
+		out[i].read = true;
+		if (!table || gsis[i] >= table->nr_rt_entries)
+			continue;
+		hlist_for_each_entry(e, &table->map[gsis[i]], link) {
+			if (out[i].nr == IRQPATH_ROUTES_PER_GSI)
+				break;
+			irqpath_route_of(e, &out[i].r[out[i].nr++]);
+		}
+	}
+	srcu_read_unlock(&kvm->irq_srcu, idx);
+	put(kvm);
+out:
+	if (get)
+		symbol_put(kvm_get_kvm_safe);
+	if (put)
+		symbol_put(kvm_put_kvm);
 }

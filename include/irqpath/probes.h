@@ -131,6 +131,7 @@ const char *irqpath_probe_via(const struct irqpath_probe *p);
 u64 irqpath_probe_hits(const struct irqpath_probe *p);
 unsigned long irqpath_probes_missed(void);
 void irqpath_probes_reset(void);
+bool irqpath_probes_vm_tracked(u64 seq);
 
 /*
  * A hooked function the kernel's headers declare: the build fails unless

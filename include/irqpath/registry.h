@@ -110,6 +110,8 @@ unsigned int irqpath_producers_copy(struct irqpath_vm *vm,
 void irqpath_vm_snapshot(struct irqpath_vm *vm, struct irqpath_counts *val,
 			 char *comm, bool rows);
 unsigned int irqpath_registry_nr_vms(void);
+bool irqpath_vm_call_live(struct irqpath_vm *vm,
+			  bool (*fn)(const void *key, void *arg), void *arg);
 void irqpath_registry_reset(void);
 void irqpath_registry_flush(void);
 

@@ -9,10 +9,12 @@
 #include <linux/seq_file.h>
 
 #include "irqpath/registry.h"
+#include "irqpath/route.h"
 
 void irqpath_render_stats(struct seq_file *m, const struct irqpath_counts *val);
 void irqpath_render_gsi(struct seq_file *m, const struct irqpath_vm *vm,
-			const struct irqpath_counts *val);
+			const struct irqpath_counts *val,
+			const struct irqpath_gsi_routes *routes);
 void irqpath_render_vcpus(struct seq_file *m, const struct irqpath_vm *vm,
 			  const struct irqpath_counts *val);
 void irqpath_render_info(struct seq_file *m, const struct irqpath_vm *vm,

@@ -210,6 +210,9 @@ t_msi_irqfd() {
 	check "msi: irqfd_deferred = 0" eq deferred "$(stat "$A" irqfd_deferred)" 0
 	check "msi: vcpu_deliveries = 1000" eq deliveries "$(stat "$A" vcpu_deliveries)" 1000
 	check "msi: gsi 24 row" eq gsi "$(gsi_row "$A" 24)" "24 1000 1000 0 0"
+	# vmfire's route: vector 0x30 to APIC 0, fixed, edge
+	check "msi: gsi 24 route decoded" eq route "$(gsi_route "$A" 24)" \
+		"msi:vec=48,dest=0,phys,fixed,edge"
 	# neither TCG nor Bochs posts: every delivery sets the IRR and kicks
 	check "msi: deliveries posted, kicked" eq split \
 		"$(stat "$A" deliveries_posted) $(stat "$A" deliveries_kicked)" "0 1000"
@@ -238,6 +241,8 @@ t_msi_vcpu() {
 	check "vcpu 1: rows: deliveries posted kicked pi_wakeups" eq vcpus \
 		"$(tail -n +2 "$D/vms/$A/vcpus" | tr '\n' ' ')" "1 300 0 300 0 "
 	check "vcpu 1: nothing unattributed" eq unattr "$(unattr vcpu_deliveries)" "$u0"
+	check "vcpu 1: the route names APIC 1" eq route "$(gsi_route "$A" 24)" \
+		"msi:vec=48,dest=1,phys,fixed,edge"
 	vm_stop 3
 }
 
@@ -292,6 +297,8 @@ t_ioapic_deferred() {
 	inj=$(stat "$A" irqfd_injects)
 	check "ioapic: injects <= wakeups ($inj)" test "$inj" -le 200
 	check "ioapic: gsi 5 row" eq gsi "$(gsi_row "$A" 5)" "5 200 0 200 $inj"
+	# KVM's default routing of a legacy GSI: both PICs' and the IOAPIC's pin
+	check "ioapic: gsi 5 route" eq route "$(gsi_route "$A" 5)" "pic:5+ioapic:5"
 	check "ioapic: msi_injects = 0" eq msi "$(stat "$A" msi_injects)" 0
 	vm_stop 3
 }

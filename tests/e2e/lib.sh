@@ -82,7 +82,9 @@ alloc_trace_off() {
 	echo >$TR/trace
 }
 info() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/info"; }
-gsi_row() { awk -v g="$2" '$1 == g' "$D/vms/$1/gsi"; }
+# gsi_row <vm> <gsi>: its counts (the five first fields); gsi_route: its route.
+gsi_row() { awk -v g="$2" '$1 == g { print $1, $2, $3, $4, $5 }' "$D/vms/$1/gsi"; }
+gsi_route() { awk -v g="$2" '$1 == g { print $6 }' "$D/vms/$1/gsi"; }
 
 # The debugfs name of the VM owned by pid $1 (exactly one expected).
 vm_dir_of() { ls "$D/vms" 2>/dev/null | grep "^$1-"; }

@@ -47,8 +47,8 @@ kind == "probes" {
 	next
 }
 kind == "gsi" {
-	if (lines == 1) { if ($0 != "gsi wakeups fast deferred injects") bad("header"); next }
-	if ($0 !~ /^([0-9]+|other) [0-9]+ [0-9]+ [0-9]+ [0-9]+$/) bad("not a gsi row")
+	if (lines == 1) { if ($0 != "gsi wakeups fast deferred injects route") bad("header"); next }
+	if ($0 !~ /^([0-9]+|other) [0-9]+ [0-9]+ [0-9]+ [0-9]+ [^ ]+$/) bad("not a gsi row")
 	else for (i = 2; i <= 5; i++) emit("g" $1 "." i, $i)
 	next
 }

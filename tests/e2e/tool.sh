@@ -64,7 +64,7 @@ t_irqpath_tool() {
 
 	irqpath --vm "$P" >/tmp/irqpath.vm
 	check "tool: --vm PID shows the VM" grep -q "^VM $A  pid $P  comm vmfire" /tmp/irqpath.vm
-	check "tool: --vm PID shows gsi 24" grep -Eq '^ +24 +700 +700 +0 +0$' /tmp/irqpath.vm
+	check "tool: --vm PID shows gsi 24 and its route" grep -Eq '^ +24 +700 +700 +0 +0 +msi:vec=48,dest=0,phys,fixed,edge$' /tmp/irqpath.vm
 
 	# fire until it is done (python starts slowly over 9p: no fixed count)
 	irqpath -w 1 -n 2 >/tmp/irqpath.watch 2>&1 &

@@ -88,9 +88,9 @@ static void render_gsi_empty(struct kunit *test)
 {
 	struct seq_file *m = render_seq(test);
 
-	irqpath_render_gsi(m, render_vm(test), render_counts(test));
+	irqpath_render_gsi(m, render_vm(test), render_counts(test), NULL);
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
-			   "gsi wakeups fast deferred injects\n");
+			   "gsi wakeups fast deferred injects route\n");
 }
 
 /*
@@ -102,7 +102,11 @@ static void render_gsi_rows(struct kunit *test)
 	struct irqpath_vm *vm = render_vm(test);
 	struct irqpath_counts *val = render_counts(test);
 	struct seq_file *m = render_seq(test);
+	struct irqpath_gsi_routes *routes;
 	unsigned int s88, s24, s25, s0, smax;
+
+	routes = kunit_kcalloc(test, IRQPATH_SLOTS, sizeof(*routes), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, routes);
 
 	s88 = irqpath_slot_get(&vm->gsi_slots, 88);
 	s24 = irqpath_slot_get(&vm->gsi_slots, 24);
@@ -117,26 +121,32 @@ static void render_gsi_rows(struct kunit *test)
 	val->gsi[s24][IRQPATH_GSI_INJECTS] = 1;
 	val->gsi[s25][IRQPATH_GSI_INJECTS] = 3;
 	val->gsi[smax][IRQPATH_GSI_FAST] = U64_MAX;
-	irqpath_render_gsi(m, vm, val);
+	irqpath_render_gsi(m, vm, val, NULL);
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
-			   "gsi wakeups fast deferred injects\n"
-			   "0 0 0 0 0\n"
-			   "24 10 9 1 1\n"
-			   "25 0 0 0 3\n"
-			   "88 8 0 0 0\n"
-			   "4294967294 0 18446744073709551615 0 0\n");
+			   "gsi wakeups fast deferred injects route\n"
+			   "0 0 0 0 0 -\n"
+			   "24 10 9 1 1 -\n"
+			   "25 0 0 0 3 -\n"
+			   "88 8 0 0 0 -\n"
+			   "4294967294 0 18446744073709551615 0 0 -\n");
 
 	m = render_seq(test);
 	val->gsi[IRQPATH_SLOT_OTHER][IRQPATH_GSI_DEFERRED] = 7;
-	irqpath_render_gsi(m, vm, val);
+	routes[s24].read = true;
+	routes[s24].nr = 1;
+	routes[s24].r[0].kind = IRQPATH_ROUTE_MSI;
+	routes[s24].r[0].addr_lo = 0xfee01000;
+	routes[s24].r[0].data = 0x30;
+	routes[s25].read = true;
+	irqpath_render_gsi(m, vm, val, routes);
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
-			   "gsi wakeups fast deferred injects\n"
-			   "0 0 0 0 0\n"
-			   "24 10 9 1 1\n"
-			   "25 0 0 0 3\n"
-			   "88 8 0 0 0\n"
-			   "4294967294 0 18446744073709551615 0 0\n"
-			   "other 0 0 7 0\n");
+			   "gsi wakeups fast deferred injects route\n"
+			   "0 0 0 0 0 ?\n"
+			   "24 10 9 1 1 msi:vec=48,dest=1,phys,fixed,edge\n"
+			   "25 0 0 0 3 -\n"
+			   "88 8 0 0 0 ?\n"
+			   "4294967294 0 18446744073709551615 0 0 ?\n"
+			   "other 0 0 7 0 -\n");
 }
 
 /* `vcpus`: header, rows in vCPU id order, "other" only when it counted. */
