@@ -85,39 +85,24 @@ static int stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
-/*
- * Counts per GSI, and each GSI's routes read from KVM now: routes[] is
- * indexed by slot, as the rows are.
- */
+/* Counts per GSI, and each GSI's routes read from KVM now, by slot. */
 static int gsi_show(struct seq_file *m, void *v)
 {
-	struct irqpath_gsi_routes *routes, *got;
+	struct irqpath_gsi_routes *routes;
 	struct irqpath_vm *vm = m->private;
 	struct irqpath_counts *val;
-	u32 *gsis, id;
-	unsigned int slot, n = 0;
 	int ret = -ENOMEM;
 
 	val = kmalloc(sizeof(*val), GFP_KERNEL);
-	gsis = kmalloc_array(IRQPATH_SLOTS, sizeof(*gsis), GFP_KERNEL);
-	routes = kcalloc(IRQPATH_SLOTS, sizeof(*routes), GFP_KERNEL);
-	got = kcalloc(IRQPATH_SLOTS, sizeof(*got), GFP_KERNEL);
-	if (!val || !gsis || !routes || !got)
+	routes = kmalloc_array(IRQPATH_SLOTS, sizeof(*routes), GFP_KERNEL);
+	if (!val || !routes)
 		goto out;
-	for (slot = 0; slot < IRQPATH_SLOTS; slot++)
-		if (irqpath_slot_id(&vm->gsi_slots, slot, &id))
-			gsis[n++] = id;
-	irqpath_vm_routes(vm, gsis, n, got);
-	for (slot = 0, n = 0; slot < IRQPATH_SLOTS; slot++)
-		if (irqpath_slot_id(&vm->gsi_slots, slot, &id))
-			routes[slot] = got[n++];
+	irqpath_vm_routes(vm, routes);
 	irqpath_vm_snapshot(vm, val, NULL, true);
 	irqpath_render_gsi(m, vm, val, routes);
 	ret = 0;
 out:
-	kfree(got);
 	kfree(routes);
-	kfree(gsis);
 	kfree(val);
 	return ret;
 }
@@ -223,9 +208,7 @@ static int memory_show(struct seq_file *m, void *v)
 	irqpath_registry_memory(&mem.vms, &mem.spares, &mem.bytes);
 	irqpath_rows_usage(&mem.rows_per_cpu, &mem.rows_used, &mem.rows_full);
 	mem.eventfds = irqpath_efd_count();
-	mem.bytes += irqpath_efd_bytes();
-	mem.bytes += (mem.rows_per_cpu * sizeof(struct irqpath_row) +
-		      sizeof(u64)) * mem.cpus;
+	mem.bytes += irqpath_efd_bytes() + irqpath_rows_bytes();
 	irqpath_render_memory(m, &mem);
 	return 0;
 }

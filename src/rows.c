@@ -192,6 +192,13 @@ void irqpath_rows_forget(u64 *seqs, unsigned int n)
 	}
 }
 
+/* The table's bytes on all possible CPUs, its rows_full counters too. */
+unsigned long irqpath_rows_bytes(void)
+{
+	return (irqpath_rows_nr() * sizeof(struct irqpath_row) + sizeof(u64)) *
+	       num_possible_cpus();
+}
+
 /* Rows per CPU, rows in use on all CPUs, and events that found none. */
 void irqpath_rows_usage(unsigned int *per_cpu, unsigned long *used, u64 *full)
 {

@@ -83,23 +83,24 @@ static void irqpath_route_of(const struct kvm_kernel_irq_routing_entry *e,
 }
 
 /*
- * The routes of gsis[0..n) of vm, from its irq routing table, into out[].
- * The kvm is pinned with a reference taken while its record is live, and
- * only for a VM whose destruction the module is sure to see; otherwise (or
+ * The routes of each GSI in vm's slots, from its irq routing table, into
+ * out[slot] (IRQPATH_SLOTS entries, as the `gsi` rows are indexed). The
+ * kvm is pinned with a reference taken while its record is live, and only
+ * for a VM whose destruction the module is sure to see; otherwise (or
  * without kvm's symbols) every entry stays unread. Process context.
  */
-void irqpath_vm_routes(struct irqpath_vm *vm, const u32 *gsis, unsigned int n,
-		       struct irqpath_gsi_routes *out)
+void irqpath_vm_routes(struct irqpath_vm *vm, struct irqpath_gsi_routes *out)
 {
 	bool (*get)(struct kvm *kvm);
 	void (*put)(struct kvm *kvm);
 	struct kvm_irq_routing_table *table;
 	struct kvm_kernel_irq_routing_entry *e;
 	struct kvm *kvm = (struct kvm *)vm->key;
-	unsigned int i;
+	unsigned int slot;
+	u32 gsi;
 	int idx;
 
-	memset(out, 0, n * sizeof(*out));
+	memset(out, 0, IRQPATH_SLOTS * sizeof(*out));
 	if (!irqpath_probes_vm_tracked(vm->seq))
 		return;
 	get = symbol_get(kvm_get_kvm_safe);
@@ -111,14 +112,16 @@ void irqpath_vm_routes(struct irqpath_vm *vm, const u32 *gsis, unsigned int n,
 
 	idx = srcu_read_lock(&kvm->irq_srcu);
 	table = srcu_dereference(kvm->irq_routing, &kvm->irq_srcu);
-	for (i = 0; i < n; i++) {
-		out[i].read = true;
-		if (!table || gsis[i] >= table->nr_rt_entries)
+	for (slot = 0; slot < IRQPATH_SLOTS; slot++) {
+		if (!irqpath_slot_id(&vm->gsi_slots, slot, &gsi))
 			continue;
-		hlist_for_each_entry(e, &table->map[gsis[i]], link) {
-			if (out[i].nr == IRQPATH_ROUTES_PER_GSI)
+		out[slot].read = true;
+		if (!table || gsi >= table->nr_rt_entries)
+			continue;
+		hlist_for_each_entry(e, &table->map[gsi], link) {
+			if (out[slot].nr == IRQPATH_ROUTES_PER_GSI)
 				break;
-			irqpath_route_of(e, &out[i].r[out[i].nr++]);
+			irqpath_route_of(e, &out[slot].r[out[slot].nr++]);
 		}
 	}
 	srcu_read_unlock(&kvm->irq_srcu, idx);

@@ -91,5 +91,6 @@ void irqpath_rows_add(struct irqpath_counts *val, u64 seq);
 void irqpath_rows_forget(u64 *seqs, unsigned int n);
 void irqpath_rows_usage(unsigned int *per_cpu, unsigned long *used,
 			u64 *full);
+unsigned long irqpath_rows_bytes(void);
 
 #endif /* _IRQPATH_ROWS_H */

@@ -11,8 +11,7 @@
 struct kvm;
 
 struct irqpath_vm *irqpath_vm_find(struct kvm *kvm);
-void irqpath_vm_routes(struct irqpath_vm *vm, const u32 *gsis, unsigned int n,
-		       struct irqpath_gsi_routes *out);
+void irqpath_vm_routes(struct irqpath_vm *vm, struct irqpath_gsi_routes *out);
 
 /* The record of a kvm; the hot path reads nothing of the kvm but its address. */
 static inline struct irqpath_vm *irqpath_vm_of(struct kvm *kvm)

@@ -199,7 +199,7 @@ t_msi_irqfd() {
 	A=$(vm_dir_of "$(vm_pid 3)")
 	B=$(vm_dir_of "$(vm_pid 4)")
 	check "msi: VM A named <pid>-<n>" eq name "$A" "$(vm_pid 3)-${A#*-}"
-	mem0=$(awk '$1 == "bytes" { print $2 }' "$D/memory")
+	mem0=$(mem bytes)
 	alloc_trace_on
 	vm_cmd 3 "fire 1000"
 	set -- $(alloc_trace_off)
@@ -222,7 +222,7 @@ t_msi_irqfd() {
 	check "msi: nothing unattributed" eq unattr "$(unattr irqfd_wakeups) $(unattr vcpu_deliveries)" "0 0"
 	# the hot path allocates nothing: the module's own memory is unchanged
 	check "msi: 1000 interrupts allocate nothing" eq bytes \
-		"$(awk '$1 == "bytes" { print $2 }' "$D/memory")" "$mem0"
+		"$(mem bytes)" "$mem0"
 	vm_stop 3
 	vm_stop 4
 }
@@ -252,7 +252,6 @@ t_msi_vcpu() {
 # counted in the VM's "other" row, so every VM's rows still add up to its
 # totals. A bad size is refused at load with a message.
 t_rows_full() {
-	mem_of() { awk -v k="$1" '$1 == k { print $2 }' "$D/memory"; }
 	# sum of column $3 over the data rows of a VM's file $2
 	col_sum() { awk -v c="$3" 'NR > 1 { s += $c } END { print s + 0 }' "$D/vms/$1/$2"; }
 	check "rows: tracer unloads" tracer_unload
@@ -261,7 +260,7 @@ t_rows_full() {
 	done
 	check "rows: the refusal says why" eval "dmesg | grep -q 'rows_per_cpu=100: must be a power of two from 16 to 4096'"
 	check "rows: rows_per_cpu=16 loads" eval "insmod $TRACER rows_per_cpu=16 && wait_for 100 test -e $D/probes"
-	check "rows: memory says 16 per CPU" eq rows_per_cpu "$(mem_of rows_per_cpu)" 16
+	check "rows: memory says 16 per CPU" eq rows_per_cpu "$(mem rows_per_cpu)" 16
 	vm_start 3 -v 40 -r msi -g 24 || { check "vmfire starts" false; return; }
 	check "rows: 40 VMs" wait_for 200 test "$(vm_dir_of "$(vm_pid 3)" | wc -l)" = 40
 	vm_cmd 3 "fire 50"
@@ -272,15 +271,15 @@ t_rows_full() {
 		[ "$got" = "50 50 50 50 50" ] || bad="$bad $X:$got"
 	done
 	check "rows: every VM's rows add up to its 50 wakeups, fast, deliveries" eq bad "$bad" ""
-	used=$(mem_of rows_used)
-	check "rows: rows used ($used) within 16 per CPU" test "$used" -le $((16 * $(mem_of cpus)))
-	check "rows: events found a full table ($(mem_of rows_full))" test "$(mem_of rows_full)" -gt 0
+	used=$(mem rows_used)
+	check "rows: rows used ($used) within 16 per CPU" test "$used" -le $((16 * $(mem cpus)))
+	check "rows: events found a full table ($(mem rows_full))" test "$(mem rows_full)" -gt 0
 	check "rows: nothing unattributed" eq unattr "$(unattr irqfd_wakeups)" 0
 	vm_stop 3
-	check "rows: the VMs' rows are given back" wait_for 200 test "$(mem_of rows_used)" = 0
+	check "rows: the VMs' rows are given back" wait_for 200 test "$(mem rows_used)" = 0
 	check "rows: tracer unloads again" tracer_unload
 	check "rows: tracer loads with the default size" tracer_load
-	check "rows: default is 512" eq rows_per_cpu "$(mem_of rows_per_cpu)" 512
+	check "rows: default is 512" eq rows_per_cpu "$(mem rows_per_cpu)" 512
 }
 
 # GSI 5 keeps its PIC+IOAPIC routes: every wakeup defers to irqfd_inject,

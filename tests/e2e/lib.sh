@@ -82,6 +82,8 @@ alloc_trace_off() {
 	echo >$TR/trace
 }
 info() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/info"; }
+# mem <key>: a line of the `memory` file.
+mem() { awk -v k="$1" '$1 == k { print $2 }' "$D/memory"; }
 # gsi_row <vm> <gsi>: its counts (the five first fields); gsi_route: its route.
 gsi_row() { awk -v g="$2" '$1 == g { print $1, $2, $3, $4, $5 }' "$D/vms/$1/gsi"; }
 gsi_route() { awk -v g="$2" '$1 == g { print $6 }' "$D/vms/$1/gsi"; }

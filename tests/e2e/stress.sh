@@ -80,8 +80,6 @@ loop_stop() {
 vm_dirs_of() { vm_dir_of "$1" | sort -t- -k2 -n; }
 has_n_vms() { [ "$(vm_dir_of "$1" | wc -l)" = "$2" ]; }
 
-# mem <key>: a line of the `memory` file.
-mem() { awk -v k="$1" '$1 == k { print $2 }' "$D/memory"; }
 mem_line() { awk '{ printf "%s=%s ", $1, $2 }' "$D/memory"; }
 vms_empty() { [ -z "$(ls "$D/vms")" ]; }
 

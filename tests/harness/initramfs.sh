@@ -4,6 +4,7 @@
 # env: MODULE_KO (default <outdir>/mod/kvm_irqpath.ko), E2E_DIR (default <repo>/tests/e2e),
 #      EXTRA_MODULES (more kernel module names to include)
 set -euo pipefail
+. "$(dirname "$0")/modules.sh"
 
 kdir=$(realpath "$1"); out=$(realpath -m "$2")
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,21 +25,7 @@ for a in $(/bin/busybox --list-full); do
 done
 
 # kernel modules: the listed ones plus everything they depend on, uncompressed
-mdir=$kdir/lib/modules/$kver
-for m in $mods; do
-    modinfo -b "$kdir" -k "$kver" -F filename "$m" >/dev/null 2>&1 || continue   # absent or builtin
-    modprobe -d "$kdir" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
-done | sort -u | while read -r f; do
-    rel=${f#"$mdir"/}
-    mkdir -p "$root/lib/modules/$kver/$(dirname "$rel")"
-    case $f in
-        *.ko)     cp "$f" "$root/lib/modules/$kver/$rel" ;;
-        *.ko.xz)  xz -dc "$f" > "$root/lib/modules/$kver/${rel%.xz}" ;;
-        *.ko.zst) zstd -qdc "$f" > "$root/lib/modules/$kver/${rel%.zst}" ;;
-    esac
-done
-cp "$mdir"/modules.{builtin,builtin.modinfo,order} "$root/lib/modules/$kver/"
-depmod -b "$root" "$kver"
+copy_modules "$kdir" "$kver" "$root" $mods
 
 # the tracer, test-only modules, static test binaries, e2e scripts
 if [ -f "$module_ko" ]; then cp "$module_ko" "$root/kvm_irqpath.ko"

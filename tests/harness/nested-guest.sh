@@ -6,6 +6,7 @@
 # then idles (the test reads kvm_irqpath while the VM lives, then stops QEMU).
 # usage: nested-guest.sh <kerneldir> <outdir>   -> <outdir>/nested.cpio.gz, <outdir>/vmlinuz
 set -euo pipefail
+. "$(dirname "$0")/modules.sh"
 
 kdir=$(realpath "$1"); out=$(realpath -m "$2")
 kver=$(cat "$kdir/kver")
@@ -18,23 +19,10 @@ for a in $(/bin/busybox --list-full); do
     [ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
 done
 
-mdir=$kdir/lib/modules/$kver
 # virtio_pci is a module on 6.1, built in on 6.12
-for m in virtio_pci virtio_net virtio_blk; do
-    modprobe -d "$kdir" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
-done | sort -u | while read -r f; do
-    rel=${f#"$mdir"/}
-    mkdir -p "$root/lib/modules/$kver/$(dirname "$rel")"
-    case $f in
-        *.ko)     cp "$f" "$root/lib/modules/$kver/$rel" ;;
-        *.ko.xz)  xz -dc "$f" >"$root/lib/modules/$kver/${rel%.xz}" ;;
-        *.ko.zst) zstd -qdc "$f" >"$root/lib/modules/$kver/${rel%.zst}" ;;
-    esac
-done
-cp "$mdir"/modules.{builtin,builtin.modinfo,order} "$root/lib/modules/$kver/"
+copy_modules "$kdir" "$kver" "$root" virtio_pci virtio_net virtio_blk
 # the same kernel as the test guest
 cp "$(find "$kdir"/boot -name 'vmlinuz-*' | head -1)" "$out/vmlinuz"
-depmod -b "$root" "$kver"
 
 # Every console character is a nested exit under TCG: print only the result lines.
 # NESTED-IRQ <phase> <irq name> <virtio device id> <MSI-X entry> <count>: the entry is
