@@ -29,6 +29,7 @@ const char *const irqpath_counter_names[IRQPATH_NR_COUNTERS] = {
 	[IRQPATH_DELIVERIES_POSTED]	= "deliveries_posted",
 	[IRQPATH_DELIVERIES_KICKED]	= "deliveries_kicked",
 	[IRQPATH_PI_WAKEUPS]		= "pi_wakeups",
+	[IRQPATH_LATENCY_LOST]		= "latency_lost",
 };
 
 const char *const irqpath_gsi_col_names[IRQPATH_GSI_NR] = {
@@ -43,6 +44,13 @@ const char *const irqpath_vcpu_col_names[IRQPATH_VCOL_NR] = {
 	[IRQPATH_VCOL_POSTED]		= "posted",
 	[IRQPATH_VCOL_KICKED]		= "kicked",
 	[IRQPATH_VCOL_PI_WAKEUPS]	= "pi_wakeups",
+};
+
+const char *const irqpath_signal_col_names[IRQPATH_SIG_NR] = {
+	[IRQPATH_SIG_IRQ]	= "irq",
+	[IRQPATH_SIG_VHOST]	= "vhost",
+	[IRQPATH_SIG_VMM]	= "vmm",
+	[IRQPATH_SIG_OTHER]	= "other",
 };
 
 /*
@@ -113,6 +121,14 @@ void irqpath_counts_sum(struct irqpath_counts *sum,
 				READ_ONCE(src->other[IRQPATH_ROW_VCPU][i]);
 		sum->owner[IRQPATH_SLOT_OTHER] +=
 			READ_ONCE(src->other[IRQPATH_ROW_OWNER][0]);
+		for (i = 0; i < IRQPATH_SIG_NR; i++)
+			sum->signal[IRQPATH_SLOT_OTHER][i] +=
+				READ_ONCE(src->other[IRQPATH_ROW_SIGNAL][i]);
+		sum->other_pid[IRQPATH_SLOT_OTHER] +=
+			READ_ONCE(src->other[IRQPATH_ROW_OTHER_PID][0]);
+		for (i = 0; i < IRQPATH_ROW_COLS; i++)
+			sum->hist_sum[i] +=
+				READ_ONCE(src->other[IRQPATH_ROW_HIST][i]);
 	}
 }
 
@@ -122,6 +138,9 @@ void irqpath_counts_drop_rows(struct irqpath_counts *val)
 	memset(val->gsi, 0, sizeof(val->gsi));
 	memset(val->vcpu, 0, sizeof(val->vcpu));
 	memset(val->owner, 0, sizeof(val->owner));
+	memset(val->signal, 0, sizeof(val->signal));
+	memset(val->other_pid, 0, sizeof(val->other_pid));
+	memset(val->hist, 0, sizeof(val->hist));
 }
 
 /* Modular arithmetic keeps the difference right across a 64-bit wrap. */

@@ -17,6 +17,7 @@
 
 #include "irqpath/debugfs.h"
 #include "irqpath/efd_map.h"
+#include "irqpath/latency.h"
 #include "irqpath/pi_ipis.h"
 #include "irqpath/probes.h"
 #include "irqpath/render.h"
@@ -31,7 +32,7 @@ static struct dentry *irqpath_vms_dir;
 #define IRQPATH_SUMMARY_VM_BYTES	512
 
 /*
- * A snapshot is 4.8 kB: too big for a stack frame. rows: the file shows
+ * A snapshot is 7 kB: too big for a stack frame. rows: the file shows
  * rows per GSI or vCPU, which takes a walk of the shared row table.
  */
 static int irqpath_show_vm(struct seq_file *m, bool rows,
@@ -107,6 +108,25 @@ out:
 	return ret;
 }
 DEFINE_SHOW_ATTRIBUTE(gsi);
+
+static int signallers_show(struct seq_file *m, void *v)
+{
+	return irqpath_show_vm(m, true, irqpath_render_signallers);
+}
+DEFINE_SHOW_ATTRIBUTE(signallers);
+
+static void irqpath_show_latency(struct seq_file *m,
+				 const struct irqpath_vm *vm,
+				 const struct irqpath_counts *val)
+{
+	irqpath_render_latency(m, val);
+}
+
+static int latency_show(struct seq_file *m, void *v)
+{
+	return irqpath_show_vm(m, true, irqpath_show_latency);
+}
+DEFINE_SHOW_ATTRIBUTE(latency);
 
 static int vcpus_show(struct seq_file *m, void *v)
 {
@@ -320,6 +340,44 @@ static ssize_t reset_write(struct file *file, const char __user *ubuf,
 	return len;
 }
 
+/* `latency` at the top: "0" or "1", read and written; nothing else. */
+static ssize_t latency_switch_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	char buf[2];
+	int on;
+
+	if (len < 1 || len > sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	on = irqpath_parse_switch(buf, len);
+	if (on < 0)
+		return on;
+	irqpath_latency_set(on);
+	return len;
+}
+
+static int latency_switch_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%d\n", irqpath_latency_on());
+	return 0;
+}
+
+static int latency_switch_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, latency_switch_show, NULL);
+}
+
+static const struct file_operations latency_switch_fops = {
+	.owner		= THIS_MODULE,
+	.open		= latency_switch_open,
+	.read		= seq_read,
+	.write		= latency_switch_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 static const struct file_operations reset_fops = {
 	.owner	= THIS_MODULE,
 	.open	= simple_open,
@@ -342,6 +400,8 @@ static struct dentry *irqpath_publish(struct irqpath_vm *vm)
 	debugfs_create_file("vcpus", 0400, dir, vm, &vcpus_fops);
 	debugfs_create_file("producers", 0400, dir, vm, &producers_fops);
 	debugfs_create_file("info", 0400, dir, vm, &info_fops);
+	debugfs_create_file("signallers", 0400, dir, vm, &signallers_fops);
+	debugfs_create_file("latency", 0400, dir, vm, &latency_fops);
 	return dir;
 }
 
@@ -379,6 +439,7 @@ static const struct {
 	{ "pi_ipis",		0400, &pi_ipis_fops },
 	{ "memory",		0400, &memory_fops },
 	{ "reset",		0200, &reset_fops },
+	{ "latency",		0600, &latency_switch_fops },
 };
 
 static struct dentry *irqpath_top_dentries[ARRAY_SIZE(irqpath_top_files)];

@@ -14,14 +14,18 @@
 
 #include "irqpath/classify.h"
 #include "irqpath/hooks.h"
+#include "irqpath/latency.h"
 
 /* irqfd_wakeup(wait, mode, sync, key): the eventfd's lock held, irqs off. */
 IRQPATH_FENTRY_DIRECT(irqpath_irqfd_wakeup_fentry, IRQPATH_P_IRQFD_WAKEUP)
 {
 	struct kvm_kernel_irqfd *irqfd;
+	enum irqpath_signal_col by;
 	struct irqpath_msi_ctx *msi;
+	struct irqpath_wakeup *w;
 	struct irqpath_vm *vm;
 	__poll_t flags;
+	bool irq;
 
 	/* EPOLLHUP at close is no interrupt. */
 	flags = key_to_poll((void *)irqpath_arg(fregs, 3));
@@ -31,11 +35,24 @@ IRQPATH_FENTRY_DIRECT(irqpath_irqfd_wakeup_fentry, IRQPATH_P_IRQFD_WAKEUP)
 	irqfd = container_of((wait_queue_entry_t *)irqpath_arg(fregs, 0),
 			     struct kvm_kernel_irqfd, wait);
 	vm = irqpath_vm_of(irqfd->kvm);
+	w = this_cpu_ptr(&irqpath_wakeup);
 	msi = this_cpu_ptr(&irqpath_msi_ctx);
-	if (msi->trigger == irqfd->eventfd)
+	irq = msi->trigger == irqfd->eventfd;
+	if (irq)
 		msi->irqfd_vm = vm;	/* a VFIO MSI handled in the kernel */
-	irqpath_wakeup_begin(this_cpu_ptr(&irqpath_wakeup), irqfd->kvm,
-			     &irqfd->inject, vm, irqfd->gsi);
+	irqpath_wakeup_begin(w, irqfd->kvm, &irqfd->inject, vm, irqfd->gsi);
+	w->t0 = 0;
+	if (irqpath_latency_on()) {
+		w->t0 = irqpath_lat_now();
+		if (irq && msi->t0)
+			irqpath_lat_record(vm, IRQPATH_HOP_VFIO_WAKEUP,
+					   w->t0 - msi->t0);
+	}
+
+	irq |= in_hardirq();
+	by = irqpath_signaller_of(irq, current->flags, current->comm,
+				  irq ? 0 : task_tgid_nr(current), vm->pid);
+	irqpath_inc_signal(vm, irqfd->gsi, by, task_tgid_nr(current));
 }
 
 /*
@@ -50,10 +67,17 @@ IRQPATH_FENTRY(irqpath_irqfd_defer_fentry)
 
 	if (likely(!READ_ONCE(w->kvm)))
 		return;
-	if (irqs_disabled())
-		irqpath_wakeup_defer(w, (void *)irqpath_arg(fregs, 2));
-	else
+	if (!irqs_disabled()) {
 		irqpath_wakeup_settle_irqs_on(NULL);
+		return;
+	}
+	if (irqpath_wakeup_defer(w, (void *)irqpath_arg(fregs, 2)) && w->t0) {
+		u64 *t = &w->vm->lat_defer[irqpath_slot_get(&w->vm->gsi_slots,
+							     w->gsi)];
+
+		/* the oldest wakeup the inject work will serve */
+		cmpxchg(t, 0, w->t0);
+	}
 }
 
 /* irqfd_inject(work): the deferred path, in a kworker. */
@@ -61,12 +85,22 @@ IRQPATH_FENTRY_DIRECT(irqpath_irqfd_inject_fentry, IRQPATH_P_IRQFD_INJECT)
 {
 	struct kvm_kernel_irqfd *irqfd;
 	struct irqpath_vm *vm;
+	u64 *t0;
 
 	irqfd = container_of((struct work_struct *)irqpath_arg(fregs, 0),
 			     struct kvm_kernel_irqfd, inject);
 	vm = irqpath_vm_of(irqfd->kvm);
 	irqpath_inc(vm, IRQPATH_IRQFD_INJECTS);
 	irqpath_inc_gsi(vm, irqfd->gsi, IRQPATH_GSI_INJECTS);
+
+	/* taken even with timing off, so no stale time outlives a switch */
+	t0 = &vm->lat_defer[irqpath_slot_get(&vm->gsi_slots, irqfd->gsi)];
+	if (READ_ONCE(*t0)) {
+		u64 t = xchg(t0, 0);
+
+		if (irqpath_latency_on())
+			irqpath_lat_since(vm, IRQPATH_HOP_DEFER_INJECT, t);
+	}
 }
 
 IRQPATH_HEADER_PROTO(kvm_set_msi, int, struct kvm_kernel_irq_routing_entry *,

@@ -10,6 +10,7 @@
 #include <linux/uaccess.h>
 
 #include "irqpath/hooks.h"
+#include "irqpath/latency.h"
 
 IRQPATH_HEADER_PROTO(kvm_vcpu_wake_up, bool, struct kvm_vcpu *);
 
@@ -61,6 +62,10 @@ static __always_inline void irqpath_count_path(struct irqpath_vm *vm,
 	}
 }
 
+/*
+ * The wakeup this delivery settled is timed to here: the fast path's hop,
+ * when the delivery runs inside it (interrupts still off).
+ */
 static __always_inline void irqpath_count_delivery(struct kvm_vcpu *vcpu,
 						   int apicv)
 {
@@ -68,6 +73,9 @@ static __always_inline void irqpath_count_delivery(struct kvm_vcpu *vcpu,
 
 	if (!vm)
 		vm = irqpath_vm_of(vcpu->kvm);
+	else if (irqpath_latency_on() && irqs_disabled())
+		irqpath_lat_since(vm, IRQPATH_HOP_WAKEUP_DELIVERY,
+				  __this_cpu_read(irqpath_wakeup.t0));
 	irqpath_count_path(vm, vcpu->vcpu_id, apicv);
 }
 

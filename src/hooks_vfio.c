@@ -14,6 +14,7 @@
 #include "irqpath/classify.h"
 #include "irqpath/efd_map.h"
 #include "irqpath/hooks.h"
+#include "irqpath/latency.h"
 
 /* vfio_msihandler(irq, trigger): hard IRQ, interrupts off. */
 int irqpath_vfio_msi_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
@@ -23,6 +24,7 @@ int irqpath_vfio_msi_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 	irqpath_hit(irqpath_kretprobe(ri));
 	ctx->trigger = (void *)regs_get_kernel_argument(regs, 1);
 	ctx->irqfd_vm = NULL;
+	ctx->t0 = irqpath_latency_on() ? irqpath_lat_now() : 0;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <linux/string.h>
 
 #include "irqpath/render.h"
+#include "irqpath/latency.h"
 
 /* `stats` and `unattributed`: one "key value" line per counter. */
 void irqpath_render_stats(struct seq_file *m, const struct irqpath_counts *val)
@@ -44,7 +45,8 @@ static bool irqpath_next_slot(const struct irqpath_slots *s, bool first,
 }
 
 static void irqpath_render_gsi_row(struct seq_file *m, const u64 *row,
-				   const struct irqpath_gsi_routes *routes)
+				   const struct irqpath_gsi_routes *routes,
+				   const u64 *signal)
 {
 	char route[IRQPATH_ROUTE_TEXT] = "-";
 	unsigned int i;
@@ -53,7 +55,10 @@ static void irqpath_render_gsi_row(struct seq_file *m, const u64 *row,
 		seq_printf(m, " %llu", row[i]);
 	if (routes)
 		irqpath_route_text(route, sizeof(route), routes);
-	seq_printf(m, " %s\n", route);
+	seq_printf(m, " %s", route);
+	for (i = 0; i < IRQPATH_SIG_NR; i++)
+		seq_printf(m, " %llu", signal[i]);
+	seq_putc(m, '\n');
 }
 
 static bool irqpath_row_used(const u64 *row, unsigned int n)
@@ -68,13 +73,14 @@ static bool irqpath_row_used(const u64 *row, unsigned int n)
 
 /*
  * `gsi`: rows in GSI order; GSIs beyond the table share the row "other".
- * The route column (added last) is routes[slot], "-" for "other".
+ * Columns added at the end: the route, routes[slot] ("-" for "other"),
+ * then who signalled the wakeups.
  */
 void irqpath_render_gsi(struct seq_file *m, const struct irqpath_vm *vm,
 			const struct irqpath_counts *val,
 			const struct irqpath_gsi_routes *routes)
 {
-	const u64 *other = val->gsi[IRQPATH_SLOT_OTHER];
+	const unsigned int other = IRQPATH_SLOT_OTHER;
 	unsigned int i, slot;
 	bool first = true;
 	u32 gsi = 0;
@@ -82,17 +88,79 @@ void irqpath_render_gsi(struct seq_file *m, const struct irqpath_vm *vm,
 	seq_puts(m, "gsi");
 	for (i = 0; i < IRQPATH_GSI_NR; i++)
 		seq_printf(m, " %s", irqpath_gsi_col_names[i]);
-	seq_puts(m, " route\n");
+	seq_puts(m, " route");
+	for (i = 0; i < IRQPATH_SIG_NR; i++)
+		seq_printf(m, " %s", irqpath_signal_col_names[i]);
+	seq_putc(m, '\n');
 
 	while (irqpath_next_slot(&vm->gsi_slots, first, &gsi, &slot)) {
 		first = false;
 		seq_printf(m, "%u", gsi);
 		irqpath_render_gsi_row(m, val->gsi[slot],
-				       routes ? &routes[slot] : NULL);
+				       routes ? &routes[slot] : NULL,
+				       val->signal[slot]);
 	}
-	if (irqpath_row_used(other, IRQPATH_GSI_NR)) {
+	if (irqpath_row_used(val->gsi[other], IRQPATH_GSI_NR) ||
+	    irqpath_row_used(val->signal[other], IRQPATH_SIG_NR)) {
 		seq_puts(m, "other");
-		irqpath_render_gsi_row(m, other, NULL);
+		irqpath_render_gsi_row(m, val->gsi[other], NULL,
+				       val->signal[other]);
+	}
+}
+
+/*
+ * `signallers`: the wakeups of every GSI by who signalled them, then those
+ * of other processes by pid (the first 64 pids; the rest as "other").
+ */
+void irqpath_render_signallers(struct seq_file *m, const struct irqpath_vm *vm,
+			       const struct irqpath_counts *val)
+{
+	unsigned int i, slot;
+	bool first = true;
+	u32 pid = 0;
+
+	for (i = 0; i < IRQPATH_SIG_NR; i++) {
+		u64 sum = 0;
+
+		for (slot = 0; slot <= IRQPATH_SLOT_OTHER; slot++)
+			sum += val->signal[slot][i];
+		seq_printf(m, "%s %llu\n", irqpath_signal_col_names[i], sum);
+	}
+	while (irqpath_next_slot(&vm->signal_slots, first, &pid, &slot)) {
+		first = false;
+		if (val->other_pid[slot])
+			seq_printf(m, "other_pid_%u %llu\n", pid,
+				   val->other_pid[slot]);
+	}
+	if (val->other_pid[IRQPATH_SLOT_OTHER])
+		seq_printf(m, "other_pid_other %llu\n",
+			   val->other_pid[IRQPATH_SLOT_OTHER]);
+}
+
+/*
+ * `latency`: a row per hop, its samples, their sum in ns, and its log2
+ * buckets: lt_<2^b> counts samples under 2^b ns (and at least half that),
+ * inf those of 2^30 ns and more.
+ */
+void irqpath_render_latency(struct seq_file *m, const struct irqpath_counts *val)
+{
+	unsigned int hop, b;
+
+	seq_puts(m, "hop count sum_ns");
+	for (b = 0; b < IRQPATH_LAT_BUCKETS - 1; b++)
+		seq_printf(m, " lt_%llu", BIT_ULL(b));
+	seq_puts(m, " inf\n");
+	for (hop = 0; hop < IRQPATH_HOPS; hop++) {
+		u64 n = 0;
+
+		for (b = 0; b < IRQPATH_LAT_BUCKETS; b++)
+			n += irqpath_lat_bucket_count(val, hop, b);
+		seq_printf(m, "%s %llu %llu", irqpath_hop_names[hop], n,
+			   val->hist_sum[hop]);
+		for (b = 0; b < IRQPATH_LAT_BUCKETS; b++)
+			seq_printf(m, " %llu",
+				   irqpath_lat_bucket_count(val, hop, b));
+		seq_putc(m, '\n');
 	}
 }
 
@@ -375,11 +443,16 @@ void irqpath_render_pi_row(struct seq_file *m, const char *label,
 }
 
 /* `reset` takes "1", with or without a newline; nothing else. */
-int irqpath_parse_reset(const char *buf, size_t len)
+int irqpath_parse_switch(const char *buf, size_t len)
 {
 	if (len == 2 && buf[1] != '\n')
 		return -EINVAL;
-	if (len < 1 || len > 2 || buf[0] != '1')
+	if (len < 1 || len > 2 || (buf[0] != '0' && buf[0] != '1'))
 		return -EINVAL;
-	return 0;
+	return buf[0] - '0';
+}
+
+int irqpath_parse_reset(const char *buf, size_t len)
+{
+	return irqpath_parse_switch(buf, len) == 1 ? 0 : -EINVAL;
 }

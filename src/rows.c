@@ -21,20 +21,21 @@ struct irqpath_row_table irqpath_rows;
  * the middle of a chain may give a key a second row; readers add rows up,
  * so the counts stay exact.
  */
-bool irqpath_row_inc_slow(u64 key, unsigned int col)
+bool irqpath_row_add_slow(u64 key, unsigned int col, u64 n)
 {
 	unsigned int mask = BIT(irqpath_rows.bits) - 1;
 	unsigned int i = hash_64(key, irqpath_rows.bits);
-	unsigned int n;
+	unsigned int probe;
 
-	for (n = 0; n < IRQPATH_ROW_PROBES && n <= mask; n++, i = (i + 1) & mask) {
+	for (probe = 0; probe < IRQPATH_ROW_PROBES && probe <= mask;
+	     probe++, i = (i + 1) & mask) {
 		struct irqpath_row __percpu *r = irqpath_row_at(i);
 		u64 cur = this_cpu_read(r->key);
 
 		if (!cur)
 			cur = this_cpu_cmpxchg(r->key, 0, key);
 		if (!cur || cur == key) {
-			this_cpu_inc(r->v[col]);
+			this_cpu_add(r->v[col], n);
 			return true;
 		}
 	}
@@ -116,7 +117,7 @@ void irqpath_row_add_to(struct irqpath_counts *val,
 	unsigned int slot = row->key & (IRQPATH_SLOTS - 1);
 	unsigned int j;
 
-	switch ((row->key >> IRQPATH_SLOT_BITS) & 3) {
+	switch (irqpath_row_kind_of(row->key)) {
 	case IRQPATH_ROW_GSI:
 		for (j = 0; j < IRQPATH_GSI_NR; j++)
 			val->gsi[slot][j] += row->v[j];
@@ -127,6 +128,21 @@ void irqpath_row_add_to(struct irqpath_counts *val,
 		break;
 	case IRQPATH_ROW_OWNER:
 		val->owner[slot] += row->v[0];
+		break;
+	case IRQPATH_ROW_SIGNAL:
+		for (j = 0; j < IRQPATH_SIG_NR; j++)
+			val->signal[slot][j] += row->v[j];
+		break;
+	case IRQPATH_ROW_OTHER_PID:
+		val->other_pid[slot] += row->v[0];
+		break;
+	case IRQPATH_ROW_HIST:
+		if (slot >= IRQPATH_HIST_ROWS)
+			break;
+		for (j = 0; j < IRQPATH_ROW_COLS; j++)
+			val->hist[slot][j] += row->v[j];
+		break;
+	default:
 		break;
 	}
 }

@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/percpu.h>
+#include <linux/string.h>
 
 #include "irqpath/registry.h"
 
@@ -23,6 +24,7 @@ struct irqpath_wakeup {
 	const void *inject;	/* the irqfd's inject work */
 	struct irqpath_vm *vm;
 	u32 gsi;
+	u64 t0;			/* when it began, if timed (latency.h) */
 };
 
 static inline void irqpath_wakeup_count(struct irqpath_wakeup *w,
@@ -90,6 +92,31 @@ static inline void irqpath_wakeup_forget(struct irqpath_wakeup *w,
 					 const void *kvm)
 {
 	cmpxchg(&w->kvm, kvm, NULL);
+}
+
+#ifdef PF_USER_WORKER
+#define IRQPATH_PF_WORKER	(PF_KTHREAD | PF_USER_WORKER)
+#else
+#define IRQPATH_PF_WORKER	PF_KTHREAD	/* before 6.4: vhost is a kthread */
+#endif
+
+/*
+ * Who signalled an irqfd, from the context of its wakeup. irq: in a hard
+ * IRQ, or in the VFIO MSI handler of its eventfd (a threaded one on RT).
+ * A vhost worker is a kthread "vhost-<owner pid>", since 6.4 a user worker
+ * thread of the VMM itself, so it is told apart before the VMM's threads.
+ */
+static inline enum irqpath_signal_col
+irqpath_signaller_of(bool irq, unsigned int flags, const char *comm,
+		     pid_t tgid, pid_t vmm)
+{
+	if (irq)
+		return IRQPATH_SIG_IRQ;
+	if ((flags & IRQPATH_PF_WORKER) && !strncmp(comm, "vhost-", 6))
+		return IRQPATH_SIG_VHOST;
+	if (tgid == vmm && vmm)
+		return IRQPATH_SIG_VMM;
+	return IRQPATH_SIG_OTHER;
 }
 
 /*
@@ -169,6 +196,7 @@ static inline void irqpath_irte_ctx_forget(struct irqpath_irte_ctx *ctx,
 struct irqpath_msi_ctx {
 	void *trigger;			/* eventfd vfio_msihandler signals */
 	struct irqpath_vm *irqfd_vm;	/* set when an irqfd consumed it */
+	u64 t0;				/* when the handler began, if timed */
 };
 
 /* Each CPU's open state, shared by the hooks of different families. */

@@ -45,6 +45,7 @@ enum irqpath_counter {
 	IRQPATH_DELIVERIES_POSTED,	/* APICv/AVIC took it: no exit needed */
 	IRQPATH_DELIVERIES_KICKED,	/* set in the IRR, the vCPU kicked */
 	IRQPATH_PI_WAKEUPS,		/* a blocked vCPU woken by PIW/GA log */
+	IRQPATH_LATENCY_LOST,		/* hop timings that found no row */
 	IRQPATH_NR_COUNTERS
 };
 
@@ -66,21 +67,44 @@ enum irqpath_vcpu_col {
 	IRQPATH_VCOL_NR
 };
 
+/*
+ * Who signalled an irqfd: columns of a GSI's second row, added at the end
+ * of `gsi`. See irqpath_signaller_of().
+ */
+enum irqpath_signal_col {
+	IRQPATH_SIG_IRQ,	/* a hard IRQ, or a VFIO MSI handler's thread */
+	IRQPATH_SIG_VHOST,	/* a vhost worker */
+	IRQPATH_SIG_VMM,	/* a thread of the VM's VMM process */
+	IRQPATH_SIG_OTHER,	/* any other process: rows by pid */
+	IRQPATH_SIG_NR
+};
+
 /* What a row of the shared table counts, and its most columns. */
 enum irqpath_row_kind {
 	IRQPATH_ROW_GSI,
 	IRQPATH_ROW_VCPU,
 	IRQPATH_ROW_OWNER,
+	IRQPATH_ROW_SIGNAL,	/* a GSI's signallers, irqpath_signal_col */
+	IRQPATH_ROW_OTHER_PID,	/* wakeups signalled by another process */
+	IRQPATH_ROW_HIST,	/* latency buckets; "other" holds the sums */
 	IRQPATH_ROW_KINDS
 };
 
+#define IRQPATH_ROW_KIND_BITS	3
+static_assert(IRQPATH_ROW_KINDS <= 1 << IRQPATH_ROW_KIND_BITS);
+
 #define IRQPATH_ROW_COLS	4
+
+/* Rows of latency buckets a VM has: 8 per hop (latency.h), room for 4 hops. */
+#define IRQPATH_HIST_ROWS	32
 static_assert(IRQPATH_ROW_COLS >= IRQPATH_GSI_NR);
 static_assert(IRQPATH_ROW_COLS >= IRQPATH_VCOL_NR);
+static_assert(IRQPATH_ROW_COLS >= IRQPATH_SIG_NR);
 
 extern const char *const irqpath_counter_names[IRQPATH_NR_COUNTERS];
 extern const char *const irqpath_gsi_col_names[IRQPATH_GSI_NR];
 extern const char *const irqpath_vcpu_col_names[IRQPATH_VCOL_NR];
+extern const char *const irqpath_signal_col_names[IRQPATH_SIG_NR];
 
 /*
  * A VM's counts on one CPU: its totals, and the "other" rows: ids beyond
@@ -97,6 +121,10 @@ struct irqpath_counts {
 	u64 gsi[IRQPATH_SLOTS + 1][IRQPATH_GSI_NR];
 	u64 vcpu[IRQPATH_SLOTS + 1][IRQPATH_VCOL_NR];
 	u64 owner[IRQPATH_SLOTS + 1];	/* unattributed VFIO MSIs per VMM pid */
+	u64 signal[IRQPATH_SLOTS + 1][IRQPATH_SIG_NR];	/* per GSI */
+	u64 other_pid[IRQPATH_SLOTS + 1];	/* IRQPATH_SIG_OTHER per pid */
+	u64 hist[IRQPATH_HIST_ROWS][IRQPATH_ROW_COLS];	/* latency.h's rows */
+	u64 hist_sum[IRQPATH_ROW_COLS];			/* per hop, ns */
 };
 
 /* Slot i holds id + 1, 0 when free; filled once with cmpxchg, never freed. */

@@ -58,6 +58,8 @@ struct irqpath_vm {
 	struct irqpath_slots gsi_slots;
 	struct irqpath_slots vcpu_slots;
 	struct irqpath_slots owner_slots;
+	struct irqpath_slots signal_slots;	/* pids of other signallers */
+	u64 lat_defer[IRQPATH_SLOTS + 1];	/* per GSI, latency.h */
 	struct irqpath_producer producers[IRQPATH_PRODUCERS]; /* producers.c */
 	struct irqpath_cpu_counts __percpu *pcpu;
 	struct irqpath_counts *base;	/* under irqpath_read_lock */
@@ -159,6 +161,17 @@ static inline void irqpath_inc_owner(struct irqpath_vm *vm, pid_t pid)
 {
 	irqpath_inc_row(vm, IRQPATH_ROW_OWNER,
 			irqpath_slot_get(&vm->owner_slots, pid), 0);
+}
+
+/* Who signalled a wakeup of gsi; another process is also counted by pid. */
+static inline void irqpath_inc_signal(struct irqpath_vm *vm, u32 gsi,
+				      enum irqpath_signal_col col, pid_t pid)
+{
+	irqpath_inc_row(vm, IRQPATH_ROW_SIGNAL,
+			irqpath_slot_get(&vm->gsi_slots, gsi), col);
+	if (col == IRQPATH_SIG_OTHER)
+		irqpath_inc_row(vm, IRQPATH_ROW_OTHER_PID,
+				irqpath_slot_get(&vm->signal_slots, pid), 0);
 }
 
 #endif /* _IRQPATH_REGISTRY_H */

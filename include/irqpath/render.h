@@ -15,6 +15,10 @@ void irqpath_render_stats(struct seq_file *m, const struct irqpath_counts *val);
 void irqpath_render_gsi(struct seq_file *m, const struct irqpath_vm *vm,
 			const struct irqpath_counts *val,
 			const struct irqpath_gsi_routes *routes);
+void irqpath_render_signallers(struct seq_file *m, const struct irqpath_vm *vm,
+			       const struct irqpath_counts *val);
+void irqpath_render_latency(struct seq_file *m,
+			    const struct irqpath_counts *val);
 void irqpath_render_vcpus(struct seq_file *m, const struct irqpath_vm *vm,
 			  const struct irqpath_counts *val);
 void irqpath_render_info(struct seq_file *m, const struct irqpath_vm *vm,
@@ -58,6 +62,8 @@ void irqpath_render_pi_header(struct seq_file *m);
 void irqpath_render_pi_row(struct seq_file *m, const char *label,
 			   const u64 *v, bool has_pmn);
 
+/* A switch: exactly "0" or "1", a newline after it allowed; or -EINVAL. */
+int irqpath_parse_switch(const char *buf, size_t len);
 int irqpath_parse_reset(const char *buf, size_t len);
 
 #endif /* _IRQPATH_RENDER_H */

@@ -40,18 +40,24 @@ struct irqpath_row_table {
 
 extern struct irqpath_row_table irqpath_rows;
 
-/* Sequence numbers are below 2^56, so a key never loses one. */
-#define IRQPATH_ROW_SEQ_MAX	(BIT_ULL(64 - 2 - IRQPATH_SLOT_BITS) - 1)
+/* Sequence numbers are below 2^55, so a key never loses one. */
+#define IRQPATH_ROW_SEQ_SHIFT	(IRQPATH_ROW_KIND_BITS + IRQPATH_SLOT_BITS)
+#define IRQPATH_ROW_SEQ_MAX	(BIT_ULL(64 - IRQPATH_ROW_SEQ_SHIFT) - 1)
 
 static inline u64 irqpath_row_key(u64 seq, enum irqpath_row_kind kind,
 				  unsigned int slot)
 {
-	return (seq << 2 | kind) << IRQPATH_SLOT_BITS | slot;
+	return (seq << IRQPATH_ROW_KIND_BITS | kind) << IRQPATH_SLOT_BITS | slot;
 }
 
 static inline u64 irqpath_row_seq(u64 key)
 {
-	return key >> (2 + IRQPATH_SLOT_BITS);
+	return key >> IRQPATH_ROW_SEQ_SHIFT;
+}
+
+static inline enum irqpath_row_kind irqpath_row_kind_of(u64 key)
+{
+	return (key >> IRQPATH_SLOT_BITS) & (BIT(IRQPATH_ROW_KIND_BITS) - 1);
 }
 
 static inline struct irqpath_row __percpu *irqpath_row_at(unsigned int i)
@@ -60,23 +66,29 @@ static inline struct irqpath_row __percpu *irqpath_row_at(unsigned int i)
 	       (i & (BIT(IRQPATH_ROW_SEG_BITS) - 1));
 }
 
-bool irqpath_row_inc_slow(u64 key, unsigned int col);
+bool irqpath_row_add_slow(u64 key, unsigned int col, u64 n);
 
 /*
- * Counts one event in this CPU's row of key; false when this CPU has no
- * row for it and no room, so the caller counts it in its "other" row.
- * Preemption disabled, as in every probe handler.
+ * Adds n to this CPU's row of key; false when this CPU has no row for it
+ * and no room, so the caller counts it in its "other" row. Preemption
+ * disabled, as in every probe handler.
  */
-static inline bool irqpath_row_inc(u64 key, unsigned int col)
+static inline bool irqpath_row_add(u64 key, unsigned int col, u64 n)
 {
 	struct irqpath_row __percpu *r;
 
 	r = irqpath_row_at(hash_64(key, irqpath_rows.bits));
 	if (likely(this_cpu_read(r->key) == key)) {
-		this_cpu_inc(r->v[col]);
+		this_cpu_add(r->v[col], n);
 		return true;
 	}
-	return irqpath_row_inc_slow(key, col);
+	return irqpath_row_add_slow(key, col, n);
+}
+
+/* Counts one event. */
+static inline bool irqpath_row_inc(u64 key, unsigned int col)
+{
+	return irqpath_row_add(key, col, 1);
 }
 
 int irqpath_rows_init(unsigned int nr);

@@ -19,7 +19,7 @@ REPS=5
 SECS=3
 VMS=4
 GSIS=4
-CONFIGS="none kvm_irqpath irqpath_direct bpftrace tracefs tracefs_count floor"
+CONFIGS="none kvm_irqpath irqpath_direct irqpath_latency bpftrace tracefs tracefs_count floor"
 LOADS="irqfd edu"
 EDU_CHUNK=100
 for w in $(cat /proc/cmdline); do
@@ -75,6 +75,16 @@ kvm_irqpath_stop() { tracer_unload; }
 irqpath_direct_start() { tracer_load_direct; }
 irqpath_direct_hits() { kvm_irqpath_hits; }
 irqpath_direct_stop() { tracer_unload; }
+# irqpath_latency: kvm_irqpath with hop timing on. Every write is a fast
+# wakeup that delivers: one wakeup_to_delivery sample each.
+irqpath_latency_start() { tracer_load && echo 1 >$D/latency; }
+irqpath_latency_hits() {
+	kvm_irqpath_hits
+	vals=$(for d in $(vm_dir_of "$BPID"); do lat_count "$d" wakeup_to_delivery; done | sort -n | tr '\n' ' ')
+	PERVM_wakeup_to_delivery=$vals
+	echo "wakeup_to_delivery=$(echo $vals | tr ' ' '\n' | awk '{ s += $1 } END { print s + 0 }')"
+}
+irqpath_latency_stop() { echo 0 >$D/latency; tracer_unload; }
 
 # chroot execs env execs bpftrace: $! is bpftrace itself. A background job
 # of a script ignores SIGINT, so bpftrace is stopped with SIGTERM (it prints
@@ -253,7 +263,7 @@ load_edu_end() {
 # run_one <workload> <rep> <config>
 run_one() {
 	wl=$1 r=$2 c=$3
-	for f in $FNS irqfd_wakeups irqfd_fast vcpu_deliveries; do eval "PERVM_$f="; done
+	for f in $FNS irqfd_wakeups irqfd_fast vcpu_deliveries wakeup_to_delivery; do eval "PERVM_$f="; done
 	check "$wl rep $r $c: nothing probed before" kp_none
 	if ! ${c}_start; then
 		check "$wl rep $r $c: tracer starts" false

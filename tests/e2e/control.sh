@@ -32,7 +32,8 @@ t_reset_control() {
 
 # Only what came after dmesg_mark (before the tracer first loaded) counts.
 t_dmesg_clean() {
-	bad=$(dmesg | grep -E "$DMESG_BAD")
+	bad=$(dmesg_unknown | grep -E "$DMESG_BAD")
+	dmesg_known_note
 	if [ -s /tmp/dmesg.before ]; then
 		log "dmesg: $(wc -l </tmp/dmesg.before) matching line(s) from before the tracer loaded, not counted"
 		bad=$(echo "$bad" | grep -vxF -f /tmp/dmesg.before)

@@ -20,7 +20,7 @@ start=$(date +%s)
 check "tracer loads" tracer_load
 log "--- insmod: $(($(date +%s) - start)) s"
 
-run_tests probes_attached msi_irqfd msi_vcpu wrong_field ioapic_deferred signal_msi \
+run_tests probes_attached msi_irqfd msi_vcpu signallers latency wrong_field ioapic_deferred signal_msi \
 	  two_vms_at_once reset_control vm_before_insmod vm_before_insmod_thread \
 	  destroy_and_reuse kvm_modules_cycle
 

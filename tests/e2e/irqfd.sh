@@ -246,6 +246,80 @@ t_msi_vcpu() {
 	vm_stop 3
 }
 
+# Who signalled each wakeup: the VMM's main thread and a second thread of
+# it count as the VMM, a child process as another process, by its pid.
+t_signallers() {
+	vm_start 3 -r msi -g 24 || { check "vmfire starts" false; return; }
+	wait_vm "$(vm_pid 3)"
+	A=$(vm_dir_of "$(vm_pid 3)")
+	vm_cmd 3 "fire 100"
+	check "signallers: 100 writes by the VMM" eq sig "$(gsi_signal "$A" 24)" "0 0 100 0"
+	vm_cmd 3 "thread 50"
+	check "signallers: 50 more by a second VMM thread" eq sig "$(gsi_signal "$A" 24)" "0 0 150 0"
+	vm_cmd 3 "fork 30"
+	child=$(sed -n 's/^DONE fork 30 pid=//p' /tmp/vm3.out)
+	check "signallers: 30 by a child process" eq sig "$(gsi_signal "$A" 24)" "0 0 150 30"
+	check "signallers: the child's pid ($child) counted" eq pid \
+		"$(signaller "$A" "other_pid_$child")" 30
+	check "signallers: file totals irq vhost vmm other" eq totals \
+		"$(awk '{ printf "%s ", $2 } NR == 4 { exit }' "$D/vms/$A/signallers")" "0 0 150 30 "
+	check "signallers: the 180 wakeups all fast" eq gsi "$(gsi_row "$A" 24)" "24 180 180 0 0"
+	sed 's/^/# gsi: /' "$D/vms/$A/gsi"
+	sed 's/^/# signallers: /' "$D/vms/$A/signallers"
+	echo 1 >"$D/reset"
+	check "signallers: reset zeroes them" eq sig "$(gsi_signal "$A" 24)" "0 0 0 0"
+	check "signallers: reset drops the pid line" eq pid "$(signaller "$A" "other_pid_$child")" ""
+	vm_stop 3
+}
+
+# Hop timing: off by default and then free of samples; on, the fast path's
+# N wakeups are N wakeup-to-delivery samples and the deferred path's inject
+# runs its samples; off again, nothing moves. The switch refuses garbage.
+t_latency() {
+	check "latency: off at load" eq switch "$(cat $D/latency)" 0
+	check "latency: the parameter agrees" eq param "$(cat /sys/module/kvm_irqpath/parameters/latency)" 0
+	vm_start 3 -r msi -g 24 && vm_start 4 -r ioapic -g 5 || { check "vmfire starts" false; return; }
+	wait_vm "$(vm_pid 3)" && wait_vm "$(vm_pid 4)"
+	A=$(vm_dir_of "$(vm_pid 3)")
+	B=$(vm_dir_of "$(vm_pid 4)")
+	vm_cmd 3 "fire 100"
+	check "latency: off, 100 wakeups time nothing" eq hop "$(lat "$A" wakeup_to_delivery)" "0 0"
+	for bad in 2 on " 1" "1 " x 11; do
+		check "latency: '$bad' refused with EINVAL" write_einval "$bad" "$D/latency"
+	done
+	check "latency: still off" eq switch "$(cat $D/latency)" 0
+	check "latency: '1' switches it on" sh -c "echo 1 > $D/latency"
+	check "latency: the parameter agrees" eq param "$(cat /sys/module/kvm_irqpath/parameters/latency)" 1
+	vm_cmd 3 "fire 300"
+	check "latency: 300 fast wakeups, 300 wakeup-to-delivery samples" eq count \
+		"$(lat_count "$A" wakeup_to_delivery) $(lat_buckets "$A" wakeup_to_delivery)" "300 300"
+	set -- $(lat "$A" wakeup_to_delivery)
+	check "latency: their sum is above 0 ns ($2)" test "$2" -gt 0
+	check "latency: no deferred or VFIO samples on A" eq others \
+		"$(lat_count "$A" deferred_to_inject) $(lat_count "$A" vfio_to_wakeup)" "0 0"
+	vm_cmd 4 "fire 200"
+	check "ioapic: inject work ran" wait_for 100 test "$(stat "$B" irqfd_injects)" -ge 1
+	sleep 1
+	inj=$(stat "$B" irqfd_injects)
+	check "latency: B's deferred samples = its inject runs ($inj)" eq count \
+		"$(lat_count "$B" deferred_to_inject)" "$inj"
+	check "latency: B has no fast samples" eq fast "$(lat_count "$B" wakeup_to_delivery)" 0
+	check "latency: nothing lost" eq lost "$(stat "$A" latency_lost) $(stat "$B" latency_lost)" "0 0"
+	sed 's/^/# latency: /' "$D/vms/$A/latency" | cut -c1-200
+	check "latency: '0' switches it off" sh -c "echo 0 > $D/latency"
+	vm_cmd 3 "fire 100"
+	check "latency: off again, the count stays" eq count "$(lat_count "$A" wakeup_to_delivery)" 300
+	check "latency: the parameter switches it too" sh -c "echo 1 > /sys/module/kvm_irqpath/parameters/latency"
+	check "latency: on through the parameter" eq switch "$(cat $D/latency)" 1
+	vm_cmd 3 "fire 50"
+	check "latency: 50 more samples" eq count "$(lat_count "$A" wakeup_to_delivery)" 350
+	echo 1 >"$D/reset"
+	check "latency: reset zeroes the hops" eq hop "$(lat "$A" wakeup_to_delivery)" "0 0"
+	echo 0 >$D/latency
+	vm_stop 3
+	vm_stop 4
+}
+
 # The rows per GSI and vCPU live in a table each CPU has, shared by all VMs
 # (rows_per_cpu of them). 40 VMs of one GSI and one vCPU need 80 rows, more
 # than 16 rows on each of the guest's CPUs hold: what finds no room is

@@ -87,6 +87,15 @@ mem() { awk -v k="$1" '$1 == k { print $2 }' "$D/memory"; }
 # gsi_row <vm> <gsi>: its counts (the five first fields); gsi_route: its route.
 gsi_row() { awk -v g="$2" '$1 == g { print $1, $2, $3, $4, $5 }' "$D/vms/$1/gsi"; }
 gsi_route() { awk -v g="$2" '$1 == g { print $6 }' "$D/vms/$1/gsi"; }
+# gsi_signal <vm> <gsi>: its wakeups by signaller: irq vhost vmm other
+gsi_signal() { awk -v g="$2" '$1 == g { print $7, $8, $9, $10 }' "$D/vms/$1/gsi"; }
+# signaller <vm> <line>: a line of the VM's `signallers` file
+signaller() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/signallers"; }
+# lat <vm> <hop>: "<count> <sum_ns>" of a hop of the VM's latency file
+lat() { awk -v h="$2" '$1 == h { print $2, $3 }' "$D/vms/$1/latency"; }
+# lat_count <vm> <hop>: the hop's count; lat_buckets: the sum of its buckets
+lat_count() { lat "$1" "$2" | cut -d' ' -f1; }
+lat_buckets() { awk -v h="$2" '$1 == h { for (i = 4; i <= NF; i++) s += $i; print s + 0 }' "$D/vms/$1/latency"; }
 
 # The debugfs name of the VM owned by pid $1 (exactly one expected).
 vm_dir_of() { ls "$D/vms" 2>/dev/null | grep "^$1-"; }
@@ -165,6 +174,35 @@ vm_pid() { eval "echo \$VMPID$1"; }
 # there (boot warnings of the emulated CPU) so that only new ones count.
 DMESG_BAD='WARNING|BUG|Oops|Call Trace'
 dmesg_mark() { dmesg | grep -E "$DMESG_BAD" >/tmp/dmesg.before; true; }
+
+# dmesg without the kernel's own debugfs/rmmod race. debugfs's open takes a
+# module reference with try_module_get(), which fails from the moment rmmod
+# drops the module's last reference (try_stop_module()) until it marks the
+# module GOING; an open in that window WARNs "debugfs file owner did not
+# clean up at exit" and fails with ENXIO (fs/debugfs/file.c, 6.1 to 7.3),
+# before the module's exit runs: no module can close it. Those reports are
+# left out whole, from "cut here" to "end trace"; their number goes to
+# /tmp/dmesg.known. Any other report stays.
+dmesg_unknown() {
+	dmesg | awk -v kf=/tmp/dmesg.known '
+		/-+\[ cut here \]-+/ { inblk = 1; blk = $0; next }
+		inblk {
+			blk = blk "\n" $0
+			if ($0 ~ /---\[ end trace/) {
+				inblk = 0
+				if (blk ~ /debugfs file owner did not clean up at exit: /) n++
+				else print blk
+			}
+			next
+		}
+		{ print }
+		END { if (inblk) print blk; print n + 0 > kf }'
+}
+# dmesg_known_note: says how many such reports were left out, if any.
+dmesg_known_note() {
+	[ "$(cat /tmp/dmesg.known 2>/dev/null || echo 0)" = 0 ] ||
+		log "dmesg: $(cat /tmp/dmesg.known) report(s) of the kernel's debugfs open/rmmod race left out (README, known limits)"
+}
 
 # run_tests <name>...: t_<name> of each, timed in the log. irqpath.only=<t>[,<t>...]
 # on the kernel command line (QEMU_APPEND) runs only those instead: for

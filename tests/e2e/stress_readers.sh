@@ -47,9 +47,20 @@ kind == "probes" {
 	next
 }
 kind == "gsi" {
-	if (lines == 1) { if ($0 != "gsi wakeups fast deferred injects route") bad("header"); next }
-	if ($0 !~ /^([0-9]+|other) [0-9]+ [0-9]+ [0-9]+ [0-9]+ [^ ]+$/) bad("not a gsi row")
-	else for (i = 2; i <= 5; i++) emit("g" $1 "." i, $i)
+	if (lines == 1) { if ($0 != "gsi wakeups fast deferred injects route irq vhost vmm other") bad("header"); next }
+	if ($0 !~ /^([0-9]+|other) [0-9]+ [0-9]+ [0-9]+ [0-9]+ [^ ]+ [0-9]+ [0-9]+ [0-9]+ [0-9]+$/) bad("not a gsi row")
+	else for (i = 2; i <= 10; i++) if (i != 6) emit("g" $1 "." i, $i)
+	next
+}
+kind == "signallers" {
+	if ($0 !~ /^(irq|vhost|vmm|other|other_pid_[0-9]+|other_pid_other) [0-9]+$/) bad("not a signaller line")
+	else emit($1, $2)
+	next
+}
+kind == "latency" {
+	if (lines == 1) { if ($0 !~ /^hop count sum_ns lt_1 lt_2 .* lt_1073741824 inf$/ || NF != 35) bad("header"); next }
+	if ($0 !~ /^[a-z_]+( [0-9]+)+$/ || NF != 35) bad("not a latency row")
+	else for (i = 2; i <= NF; i++) emit($1 "." i, $i)
 	next
 }
 kind == "vcpus" {
@@ -284,12 +295,12 @@ t_stress_readers_vs_reset() {
 	B=$(vm_dir_of "$(vm_pid 4)")
 	files="$D/summary $D/probes $D/unattributed $D/pi_ipis $D/memory"
 	for X in $A $B; do
-		for k in stats gsi vcpus producers info; do files="$files $D/vms/$X/$k"; done
+		for k in stats gsi vcpus producers info signallers latency; do files="$files $D/vms/$X/$k"; done
 	done
 	edu=
 	if edu_start; then
 		edu=1
-		for k in stats gsi vcpus producers info; do files="$files $D/vms/$EDU/$k"; done
+		for k in stats gsi vcpus producers info signallers latency; do files="$files $D/vms/$EDU/$k"; done
 	fi
 	w=1
 	while [ $w -le "$STRESS_WRITERS" ]; do
@@ -297,6 +308,8 @@ t_stress_readers_vs_reset() {
 		w=$((w + 1))
 	done
 
+	# hop timing on, so the latency files move under the readers too
+	echo 1 >$D/latency
 	vm_send 3 "loop"
 	vm_send 4 "loop"
 	[ -n "$edu" ] && edu_loop_start
@@ -326,6 +339,7 @@ t_stress_readers_vs_reset() {
 	[ -n "$edu" ] && edu_loop_stop readers
 	check "readers: irqfd loop A ends" loop_stop 3
 	check "readers: irqfd loop B ends" loop_stop 4
+	echo 0 >$D/latency
 
 	reads=0 cmps=0 fails=
 	r=1

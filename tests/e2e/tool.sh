@@ -56,6 +56,8 @@ t_irqpath_tool() {
 	check "tool: --prometheus msi_injects_total 300" \
 		prom_line "kvm_irqpath_msi_injects_total{vm=\"$A\",pid=\"$P\",comm=\"vmfire\"} 300"
 	check "tool: --prometheus TYPE counter" prom_line "# TYPE kvm_irqpath_irqfd_wakeups_total counter"
+	check "tool: --prometheus gsi 24 signalled by the VMM 700" \
+		prom_line "kvm_irqpath_gsi_signalled_total{vm=\"$A\",pid=\"$P\",comm=\"vmfire\",gsi=\"24\",by=\"vmm\"} 700"
 
 	irqpath >/tmp/irqpath.out
 	check "tool: table row: fast 700, signal_msi 300" eq row \
@@ -64,7 +66,35 @@ t_irqpath_tool() {
 
 	irqpath --vm "$P" >/tmp/irqpath.vm
 	check "tool: --vm PID shows the VM" grep -q "^VM $A  pid $P  comm vmfire" /tmp/irqpath.vm
-	check "tool: --vm PID shows gsi 24 and its route" grep -Eq '^ +24 +700 +700 +0 +0 +msi:vec=48,dest=0,phys,fixed,edge$' /tmp/irqpath.vm
+	check "tool: --vm PID shows gsi 24, its route and signallers" grep -Eq '^ +24 +700 +700 +0 +0 +msi:vec=48,dest=0,phys,fixed,edge +0 +0 +700 +0$' /tmp/irqpath.vm
+	check "tool: --vm PID shows the VMM as signaller" grep -Eq '^ +vmm +700$' /tmp/irqpath.vm
+
+	# hop latency: --hist bars, a Prometheus histogram promtool accepts, --json = debugfs
+	echo 1 >$D/latency
+	vm_cmd 3 "fire 200"
+	echo 0 >$D/latency
+	irqpath --hist "$P" >/tmp/irqpath.hist
+	sed 's/^/#   /' /tmp/irqpath.hist
+	check "tool: --hist PID: 200 wakeup_to_delivery samples" \
+		grep -q '^wakeup_to_delivery (ns): 200 samples, mean [0-9]* ns$' /tmp/irqpath.hist
+	check "tool: --hist: bars that add up to 200" eq bars \
+		"$(awk -F'|' '/^\[/ { split($1, a, " "); s += a[length(a)] } END { print s + 0 }' /tmp/irqpath.hist)" 200
+	irqpath --prometheus >/tmp/irqpath.prom
+	lb="vm=\"$A\",pid=\"$P\",comm=\"vmfire\",hop=\"wakeup_to_delivery\""
+	check "tool: --prometheus latency histogram count 200" \
+		prom_line "kvm_irqpath_latency_seconds_count{$lb} 200"
+	check "tool: --prometheus latency +Inf bucket 200" \
+		prom_line "kvm_irqpath_latency_seconds_bucket{$lb,le=\"+Inf\"} 200"
+	check "tool: --prometheus TYPE histogram" prom_line "# TYPE kvm_irqpath_latency_seconds histogram"
+	check "tool: promtool check metrics accepts it" \
+		hostroot_run sh -c "/var/cache/kvm_irqpath/promtool/promtool check metrics" </tmp/irqpath.prom
+	irqpath --json >/tmp/irqpath.json
+	check "tool: --json latency rows = debugfs" eq json "$(hostroot_run python3 -c 'import json, sys
+d = json.load(open("/tmp/irqpath.json"))
+for v in d["vms"]:
+    if v["name"] == sys.argv[1]:
+        for r in v["latency"]:
+            print(" ".join(str(x) for x in r.values()))' "$A")" "$(tail -n +2 "$D/vms/$A/latency")"
 
 	# fire until it is done (python starts slowly over 9p: no fixed count)
 	irqpath -w 1 -n 2 >/tmp/irqpath.watch 2>&1 &

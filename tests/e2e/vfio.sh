@@ -51,11 +51,17 @@ t_vfio_paths() {
 	bypass=1
 	force_bypass || bypass=0
 	check "vfio: irqfd on" vm_cmd 5 "irqfd on"
+	echo 1 >$D/latency
 	check "vfio: 40 MSIs on the irqfd" vm_cmd 5 "raise 40"
+	echo 0 >$D/latency
+	check "vfio: 40 MSI-to-wakeup and 40 wakeup-to-delivery samples" eq lat \
+		"$(lat_count "$E" vfio_to_wakeup) $(lat_count "$E" wakeup_to_delivery)" "40 40"
 	check "vfio: vfio_msi = vfio_msi_irqfd = 40" eq irqfd \
 		"$(stat "$E" vfio_msi) $(stat "$E" vfio_msi_irqfd) $(stat "$E" vfio_msi_userspace)" "40 40 0"
 	check "vfio: 40 irqfd fast-path deliveries" eq fast \
 		"$(stat "$E" irqfd_wakeups) $(stat "$E" irqfd_fast) $(stat "$E" vcpu_deliveries)" "40 40 40"
+	check "vfio: the 40 wakeups signalled from the MSI handler (irq)" eq sig \
+		"$(gsi_signal "$E" 24)" "40 0 0 0"
 	check "vfio: no IRTE really changed under emulation" eq irte \
 		"$(stat "$E" irte_posted) $(stat "$E" irte_remapped)" "0 0"
 	if [ "$bypass" = 1 ]; then

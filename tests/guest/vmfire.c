@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "guest_common.h"
@@ -90,6 +91,10 @@ static void usage(FILE *f)
 		"  fire N [VM]  N eventfd writes (one write() each) to every open VM or to\n"
 		"               VM index VM (0-based)              -> DONE fire N\n"
 		"  msi N [VM]   N KVM_SIGNAL_MSI to every open VM / VM -> DONE msi N\n"
+		"  fork N [VM]  the same N writes from a child process (another\n"
+		"               process than the VMM)    -> DONE fork N pid=<child pid>\n"
+		"  thread N [VM] the same N writes from a second thread of this\n"
+		"               process                            -> DONE thread N\n"
 		"  loop [VM]    eventfd writes in batches of %d until a line arrives on\n"
 		"               stdin or EOF; COUNT is the writes each targeted VM got\n"
 		"                                                  -> DONE loop COUNT\n"
@@ -249,6 +254,62 @@ static bool cmd_events(unsigned int argc, char **argv)
 	return true;
 }
 
+/* What fire_thread() writes, set before the thread starts. */
+static unsigned long long thread_n;
+static long thread_target;
+
+static void *fire_thread(void *unused)
+{
+	(void)unused;
+	for_vms(fire_one, thread_target, thread_n);
+	return NULL;
+}
+
+/*
+ * fork|thread N [VM]: fire's writes from another process or another thread,
+ * to tell the signallers kvm_irqpath counts apart. Answers when they ended.
+ */
+static bool cmd_elsewhere(unsigned int argc, char **argv)
+{
+	unsigned long long n;
+	pthread_t thread;
+	long target;
+	pid_t pid;
+	int st, r;
+
+	if (!parse_ull(argv[1], &n))
+		return false;
+	if (!vm_target(argc == 3 ? argv[2] : NULL, true, &target))
+		return true;
+	if (!strcmp(argv[0], "thread")) {
+		thread_n = n;
+		thread_target = target;
+		r = pthread_create(&thread, NULL, fire_thread, NULL);
+		if (r)
+			die("pthread_create: %s", strerror(r));
+		r = pthread_join(thread, NULL);
+		if (r)
+			die("pthread_join: %s", strerror(r));
+		reply("DONE thread %llu", n);
+		return true;
+	}
+	fflush(stdout);	/* the child must not write our buffered lines again */
+	pid = fork();
+	if (pid < 0)
+		die_errno("fork");
+	if (!pid) {
+		for_vms(fire_one, target, n);
+		_exit(0);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			die_errno("waitpid %d", (int)pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		die("child %d: writes failed (status 0x%x)", (int)pid, st);
+	reply("DONE fork %llu pid=%d", n, (int)pid);
+	return true;
+}
+
 /* loop [VM]: fire until the next line comes. */
 static bool cmd_loop(unsigned int argc, char **argv)
 {
@@ -282,6 +343,8 @@ static bool cmd_close(unsigned int argc, char **argv)
 static const struct guest_cmd cmds[] = {
 	{ "fire",	"N [VM]",	1, 2, cmd_events },
 	{ "msi",	"N [VM]",	1, 2, cmd_events },
+	{ "fork",	"N [VM]",	1, 2, cmd_elsewhere },
+	{ "thread",	"N [VM]",	1, 2, cmd_elsewhere },
 	{ "loop",	"[VM]",		0, 1, cmd_loop },
 	{ "close",	"[VM]",		0, 1, cmd_close },
 };

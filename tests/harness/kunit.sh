@@ -77,7 +77,7 @@ D=$SRC/drivers/misc/kvm_irqpath
 
 # drivers/misc/kvm_irqpath/<name> -> <repo>/<target>
 links=(Kconfig:tests/kunit/Kconfig Kbuild:tests/kunit/Kbuild include:include)
-for f in counters registry producers rows route render efd_map classify btf_proto; do links+=("$f.c:src/$f.c"); done
+for f in counters latency registry producers rows route render efd_map classify btf_proto; do links+=("$f.c:src/$f.c"); done
 for f in "$REPO"/tests/kunit/*_test.c; do links+=("$(basename "$f"):tests/kunit/$(basename "$f")"); done
 
 tree_ok() {
@@ -259,7 +259,7 @@ if [ "$MODE" = coverage ]; then
     if ! ls "$O"/*.gcda >/dev/null 2>&1; then
         echo "kunit: no coverage data in $O" >&2; st=1
     else
-        for f in counters registry producers rows route render efd_map classify btf_proto; do
+        for f in counters latency registry producers rows route render efd_map classify btf_proto; do
             (cd "$O" && gcov -n -o . "$f.o" 2>/dev/null) | awk -v f="$f.c" '
                 /^File / { want = index($0, "/" f "\047") > 0 }
                 want && /^Lines executed:/ {
@@ -268,7 +268,7 @@ if [ "$MODE" = coverage ]; then
         done
         if command -v lcov >/dev/null && command -v genhtml >/dev/null; then
             lcov -q -c -d "$O" -o "$BUILD/all.info" >/dev/null 2>&1 &&
-            lcov -q -e "$BUILD/all.info" '*/counters.c' '*/registry.c' '*/producers.c' '*/rows.c' '*/route.c' '*/render.c' '*/efd_map.c' '*/classify.c' '*/btf_proto.c' \
+            lcov -q -e "$BUILD/all.info" '*/counters.c' '*/latency.c' '*/registry.c' '*/producers.c' '*/rows.c' '*/route.c' '*/render.c' '*/efd_map.c' '*/classify.c' '*/btf_proto.c' \
                 -o "$BUILD/kvm_irqpath.info" >/dev/null 2>&1 &&
             genhtml -q -o "$BUILD/coverage-html" "$BUILD/kvm_irqpath.info" >/dev/null 2>&1 &&
             log "coverage report $BUILD/coverage-html/index.html"

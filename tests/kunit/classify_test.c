@@ -417,6 +417,51 @@ static void pi_wakeup_caller(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, irqpath_ip_within(c->ip, c->addr, c->size), c->in);
 }
 
+struct signal_case {
+	const char *name;
+	bool irq;
+	unsigned int flags;
+	const char *comm;
+	pid_t tgid, vmm;
+	enum irqpath_signal_col want;
+};
+
+static const struct signal_case signal_cases[] = {
+	{ "hardirq", true, 0, "swapper/0", 0, 100, IRQPATH_SIG_IRQ },
+	{ "vfio_irq_thread", true, PF_KTHREAD, "irq/30-vfio-msi", 0, 100,
+	  IRQPATH_SIG_IRQ },
+	{ "vhost_kthread", false, PF_KTHREAD, "vhost-100", 7, 100,
+	  IRQPATH_SIG_VHOST },
+	{ "vhost_user_worker", false, IRQPATH_PF_WORKER, "vhost-100", 100, 100,
+	  IRQPATH_SIG_VHOST },
+	{ "vmm_main", false, 0, "qemu-system-x86", 100, 100, IRQPATH_SIG_VMM },
+	{ "vmm_iothread", false, 0, "IO io0", 100, 100, IRQPATH_SIG_VMM },
+	{ "vmm_named_vhost", false, 0, "vhost-100", 100, 100, IRQPATH_SIG_VMM },
+	{ "other_process", false, 0, "socat", 200, 100, IRQPATH_SIG_OTHER },
+	{ "other_kthread", false, PF_KTHREAD, "kworker/0:1", 9, 100,
+	  IRQPATH_SIG_OTHER },
+	{ "vmm_unknown", false, 0, "qemu", 0, 0, IRQPATH_SIG_OTHER },
+};
+
+static void signal_case_desc(const struct signal_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(signal, signal_cases, signal_case_desc);
+
+/*
+ * Each signaller class from its context: an IRQ wins, a vhost worker is a
+ * kernel or user worker named vhost-, a thread named so is still the VMM's.
+ */
+static void signaller_class(struct kunit *test)
+{
+	const struct signal_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, irqpath_signaller_of(c->irq, c->flags, c->comm,
+						   c->tgid, c->vmm), c->want);
+}
+
 /*
  * classify_forget clears every CPU's open wakeup and IRTE context of the
  * VM going, and leaves another VM's.
@@ -460,6 +505,7 @@ static struct kunit_case irqpath_classify_cases[] = {
 	KUNIT_CASE(vfio_unknown_eventfd),
 	KUNIT_CASE_PARAM(delivery_path, path_gen_params),
 	KUNIT_CASE_PARAM(pi_wakeup_caller, within_gen_params),
+	KUNIT_CASE_PARAM(signaller_class, signal_gen_params),
 	KUNIT_CASE(classify_forget),
 	{}
 };

@@ -185,6 +185,8 @@ static void counts_sum_cpus(struct kunit *test)
 		c->other[IRQPATH_ROW_GSI][IRQPATH_GSI_INJECTS] = cpu + 7;
 		c->other[IRQPATH_ROW_VCPU][IRQPATH_VCOL_KICKED] = 1ULL << 40;
 		c->other[IRQPATH_ROW_OWNER][0] = 3;
+		c->other[IRQPATH_ROW_SIGNAL][IRQPATH_SIG_VHOST] = 2;
+		c->other[IRQPATH_ROW_OTHER_PID][0] = 5;
 		want += (cpu + 1) * 100;
 		want_gsi += cpu + 7;
 		want_other += 1ULL << 40;
@@ -198,6 +200,11 @@ static void counts_sum_cpus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sum->gsi[IRQPATH_SLOT_OTHER][IRQPATH_GSI_WAKEUPS], 0ULL);
 	KUNIT_EXPECT_EQ(test, sum->vcpu[IRQPATH_SLOT_OTHER][IRQPATH_VCOL_KICKED], want_other);
 	KUNIT_EXPECT_EQ(test, sum->owner[IRQPATH_SLOT_OTHER], want_owner);
+	KUNIT_EXPECT_EQ(test, sum->signal[IRQPATH_SLOT_OTHER][IRQPATH_SIG_VHOST],
+			2ULL * num_possible_cpus());
+	KUNIT_EXPECT_EQ(test, sum->signal[IRQPATH_SLOT_OTHER][IRQPATH_SIG_VMM], 0ULL);
+	KUNIT_EXPECT_EQ(test, sum->other_pid[IRQPATH_SLOT_OTHER],
+			5ULL * num_possible_cpus());
 	for (i = 0; i < IRQPATH_SLOTS; i++) {
 		KUNIT_EXPECT_EQ(test, sum->gsi[i][IRQPATH_GSI_INJECTS], 0ULL);
 		KUNIT_EXPECT_EQ(test, sum->vcpu[i][IRQPATH_VCOL_KICKED], 0ULL);

@@ -80,7 +80,8 @@ static void render_stats_lines(struct kunit *test)
 			   "irte_remapped 120\n"
 			   "deliveries_posted 130\n"
 			   "deliveries_kicked 140\n"
-			   "pi_wakeups 150\n");
+			   "pi_wakeups 150\n"
+			   "latency_lost 160\n");
 }
 
 /* `gsi` of a VM that saw no GSI: the header line only. */
@@ -90,7 +91,7 @@ static void render_gsi_empty(struct kunit *test)
 
 	irqpath_render_gsi(m, render_vm(test), render_counts(test), NULL);
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
-			   "gsi wakeups fast deferred injects route\n");
+			   "gsi wakeups fast deferred injects route irq vhost vmm other\n");
 }
 
 /*
@@ -123,12 +124,12 @@ static void render_gsi_rows(struct kunit *test)
 	val->gsi[smax][IRQPATH_GSI_FAST] = U64_MAX;
 	irqpath_render_gsi(m, vm, val, NULL);
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
-			   "gsi wakeups fast deferred injects route\n"
-			   "0 0 0 0 0 -\n"
-			   "24 10 9 1 1 -\n"
-			   "25 0 0 0 3 -\n"
-			   "88 8 0 0 0 -\n"
-			   "4294967294 0 18446744073709551615 0 0 -\n");
+			   "gsi wakeups fast deferred injects route irq vhost vmm other\n"
+			   "0 0 0 0 0 - 0 0 0 0\n"
+			   "24 10 9 1 1 - 0 0 0 0\n"
+			   "25 0 0 0 3 - 0 0 0 0\n"
+			   "88 8 0 0 0 - 0 0 0 0\n"
+			   "4294967294 0 18446744073709551615 0 0 - 0 0 0 0\n");
 
 	m = render_seq(test);
 	val->gsi[IRQPATH_SLOT_OTHER][IRQPATH_GSI_DEFERRED] = 7;
@@ -138,15 +139,51 @@ static void render_gsi_rows(struct kunit *test)
 	routes[s24].r[0].addr_lo = 0xfee01000;
 	routes[s24].r[0].data = 0x30;
 	routes[s25].read = true;
+	val->signal[s24][IRQPATH_SIG_IRQ] = 1;
+	val->signal[s24][IRQPATH_SIG_VHOST] = 2;
+	val->signal[s24][IRQPATH_SIG_VMM] = 3;
+	val->signal[s24][IRQPATH_SIG_OTHER] = 4;
+	val->signal[IRQPATH_SLOT_OTHER][IRQPATH_SIG_VMM] = 7;
 	irqpath_render_gsi(m, vm, val, routes);
 	KUNIT_EXPECT_STREQ(test, render_text(test, m),
-			   "gsi wakeups fast deferred injects route\n"
-			   "0 0 0 0 0 ?\n"
-			   "24 10 9 1 1 msi:vec=48,dest=1,phys,fixed,edge\n"
-			   "25 0 0 0 3 -\n"
-			   "88 8 0 0 0 ?\n"
-			   "4294967294 0 18446744073709551615 0 0 ?\n"
-			   "other 0 0 7 0 -\n");
+			   "gsi wakeups fast deferred injects route irq vhost vmm other\n"
+			   "0 0 0 0 0 ? 0 0 0 0\n"
+			   "24 10 9 1 1 msi:vec=48,dest=1,phys,fixed,edge 1 2 3 4\n"
+			   "25 0 0 0 3 - 0 0 0 0\n"
+			   "88 8 0 0 0 ? 0 0 0 0\n"
+			   "4294967294 0 18446744073709551615 0 0 ? 0 0 0 0\n"
+			   "other 0 0 7 0 - 0 0 7 0\n");
+}
+
+/*
+ * `signallers`: each class summed over the GSIs and "other", then the
+ * other processes in pid order, a pid counted 0 since a reset left out.
+ */
+static void render_signaller_lines(struct kunit *test)
+{
+	struct irqpath_vm *vm = render_vm(test);
+	struct irqpath_counts *val = render_counts(test);
+	struct seq_file *m = render_seq(test);
+	unsigned int s24 = irqpath_slot_get(&vm->gsi_slots, 24);
+
+	irqpath_render_signallers(m, vm, val);
+	KUNIT_EXPECT_STREQ(test, render_text(test, m),
+			   "irq 0\nvhost 0\nvmm 0\nother 0\n");
+
+	val->signal[s24][IRQPATH_SIG_IRQ] = 5;
+	val->signal[s24][IRQPATH_SIG_OTHER] = 9;
+	val->signal[IRQPATH_SLOT_OTHER][IRQPATH_SIG_OTHER] = 3;
+	val->signal[IRQPATH_SLOT_OTHER][IRQPATH_SIG_VMM] = 2;
+	val->other_pid[irqpath_slot_get(&vm->signal_slots, 4242)] = 8;
+	val->other_pid[irqpath_slot_get(&vm->signal_slots, 17)] = 0;
+	val->other_pid[irqpath_slot_get(&vm->signal_slots, 100)] = 3;
+	val->other_pid[IRQPATH_SLOT_OTHER] = 1;
+	m = render_seq(test);
+	irqpath_render_signallers(m, vm, val);
+	KUNIT_EXPECT_STREQ(test, render_text(test, m),
+			   "irq 5\nvhost 0\nvmm 2\nother 12\n"
+			   "other_pid_100 3\nother_pid_4242 8\n"
+			   "other_pid_other 1\n");
 }
 
 /* `vcpus`: header, rows in vCPU id order, "other" only when it counted. */
@@ -395,7 +432,8 @@ static void render_stats_tails(struct kunit *test)
 
 	irqpath_render_vm_stats(m, val, 5);
 	text = render_text(test, m);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npi_wakeups 0\nproducers_active 5\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npi_wakeups 0\nlatency_lost 0\n"
+					   "producers_active 5\n"));
 	KUNIT_EXPECT_EQ(test, (int)strlen(strstr(text, "producers_active")),
 			(int)strlen("producers_active 5\n"));
 
@@ -403,7 +441,8 @@ static void render_stats_tails(struct kunit *test)
 	m = render_seq(test);
 	irqpath_render_unattributed(m, vm, val, 7, 1);
 	text = render_text(test, m);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npi_wakeups 0\nvfio_msi_pid_9 2\n"
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npi_wakeups 0\nlatency_lost 0\n"
+					   "vfio_msi_pid_9 2\n"
 					   "probe_missed 7\nvm_alloc_failed 1\n"));
 }
 
@@ -496,6 +535,7 @@ static struct kunit_case irqpath_render_cases[] = {
 	KUNIT_CASE(render_stats_lines),
 	KUNIT_CASE(render_gsi_empty),
 	KUNIT_CASE(render_gsi_rows),
+	KUNIT_CASE(render_signaller_lines),
 	KUNIT_CASE(render_vcpus_rows),
 	KUNIT_CASE_PARAM(render_info_lines, info_gen_params),
 	KUNIT_CASE(render_summary_header_line),

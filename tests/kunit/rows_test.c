@@ -52,8 +52,15 @@ static void rows_kinds_and_vms(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, inc(irqpath_row_key(5, IRQPATH_ROW_VCPU, 1),
 				    IRQPATH_VCOL_KICKED, 2));
 	KUNIT_EXPECT_TRUE(test, inc(irqpath_row_key(5, IRQPATH_ROW_OWNER, 7), 0, 4));
+	KUNIT_EXPECT_TRUE(test, inc(irqpath_row_key(5, IRQPATH_ROW_SIGNAL, 24),
+				    IRQPATH_SIG_VHOST, 6));
+	KUNIT_EXPECT_TRUE(test, inc(irqpath_row_key(5, IRQPATH_ROW_OTHER_PID, 2), 0, 5));
 	KUNIT_EXPECT_TRUE(test, inc(irqpath_row_key(6, IRQPATH_ROW_GSI, 24), IRQPATH_GSI_FAST, 9));
 	val = sum_of(test, 5);
+	KUNIT_EXPECT_EQ(test, val->signal[24][IRQPATH_SIG_VHOST], 6ULL);
+	KUNIT_EXPECT_EQ(test, val->signal[24][IRQPATH_SIG_VMM], 0ULL);
+	KUNIT_EXPECT_EQ(test, val->other_pid[2], 5ULL);
+	KUNIT_EXPECT_EQ(test, val->gsi[2][IRQPATH_GSI_WAKEUPS], 0ULL);
 	KUNIT_EXPECT_EQ(test, val->gsi[24][IRQPATH_GSI_FAST], 3ULL);
 	KUNIT_EXPECT_EQ(test, val->gsi[24][IRQPATH_GSI_WAKEUPS], 0ULL);
 	KUNIT_EXPECT_EQ(test, val->vcpu[1][IRQPATH_VCOL_KICKED], 2ULL);
@@ -65,9 +72,11 @@ static void rows_kinds_and_vms(struct kunit *test)
 /* The key keeps a sequence number up to IRQPATH_ROW_SEQ_MAX, kind and slot apart. */
 static void rows_key_fields(struct kunit *test)
 {
-	u64 k = irqpath_row_key(IRQPATH_ROW_SEQ_MAX, IRQPATH_ROW_OWNER, IRQPATH_SLOTS - 1);
+	u64 k = irqpath_row_key(IRQPATH_ROW_SEQ_MAX, IRQPATH_ROW_KINDS - 1, IRQPATH_SLOTS - 1);
 
 	KUNIT_EXPECT_EQ(test, irqpath_row_seq(k), IRQPATH_ROW_SEQ_MAX);
+	KUNIT_EXPECT_EQ(test, irqpath_row_kind_of(k), IRQPATH_ROW_KINDS - 1);
+	KUNIT_EXPECT_EQ(test, k & (IRQPATH_SLOTS - 1), (u64)IRQPATH_SLOTS - 1);
 	KUNIT_EXPECT_EQ(test, irqpath_row_seq(irqpath_row_key(1, IRQPATH_ROW_GSI, 0)), 1ULL);
 	KUNIT_EXPECT_NE(test, irqpath_row_key(1, IRQPATH_ROW_GSI, 0), 0ULL);
 	KUNIT_EXPECT_NE(test, irqpath_row_key(1, IRQPATH_ROW_VCPU, 3),

@@ -108,6 +108,21 @@ prom_values() {
 }
 t "--prometheus: HELP/TYPE, sample syntax, counters end in _total" prom_syntax
 t "--prometheus: exact values" prom_values
+# Prometheus' own parser (promtool from Debian's prometheus package, tests/harness/promtool.sh)
+PROMTOOL=${PROMTOOL:-/var/cache/kvm_irqpath/promtool/promtool}
+promtool_ok() {
+    ip --root "$1" --prometheus >"$TMP/p" && "$PROMTOOL" check metrics <"$TMP/p"
+}
+t "--prometheus: promtool check metrics accepts the demo tree's" promtool_ok "$T/demo"
+t "--prometheus: promtool check metrics accepts the vfio tree's" promtool_ok "$T/vfio"
+
+# -- --hist: a tree from before hop timing says so --
+hist_old() {
+    ip --root "$T/demo" --hist 159 >"$TMP/o" && cat "$TMP/o" &&
+    has "$TMP/o" "VM 159-1  pid 159  comm vmfire" &&
+    has "$TMP/o" "  no latency file: the module predates hop timing"
+}
+t "--hist PID: a module without latency files" hist_old
 
 # -- --vm --
 vm_detail() {
