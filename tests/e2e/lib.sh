@@ -96,6 +96,11 @@ lat() { awk -v h="$2" '$1 == h { print $2, $3 }' "$D/vms/$1/latency"; }
 # lat_count <vm> <hop>: the hop's count; lat_buckets: the sum of its buckets
 lat_count() { lat "$1" "$2" | cut -d' ' -f1; }
 lat_buckets() { awk -v h="$2" '$1 == h { for (i = 4; i <= NF; i++) s += $i; print s + 0 }' "$D/vms/$1/latency"; }
+# lat_median <vm> <hop>: the bucket (0..31) that holds the median sample, -1 without samples
+lat_median() {
+	awk -v h="$2" '$1 == h { for (i = 4; i <= NF; i++) { s += $i; if (2 * s >= $2 && $2) { print i - 4; exit } }
+		print -1 }' "$D/vms/$1/latency"
+}
 
 # The debugfs name of the VM owned by pid $1 (exactly one expected).
 vm_dir_of() { ls "$D/vms" 2>/dev/null | grep "^$1-"; }

@@ -17,7 +17,7 @@ modprobe vfio_pci && modprobe vfio_iommu_type1 || log "modprobe vfio failed"
 dmesg_mark
 check "tracer loads" tracer_load
 
-run_tests probes_attached msi_irqfd msi_vcpu signallers latency rows_full direct_fallback livepatch bpf_kfunc wrong_proto \
+run_tests probes_attached msi_irqfd msi_vcpu signallers latency latency_shape rows_full direct_fallback livepatch bpf_kfunc wrong_proto \
 	  wrong_field namesake ioapic_deferred signal_msi two_vms_at_once \
 	  reset_control vfio_paths vfio_two_vms pi_ipis irqpath_tool \
 	  vm_before_insmod vm_before_insmod_thread destroy_and_reuse kvm_modules_cycle \

@@ -93,7 +93,7 @@ t_stress_nonroot() {
 	log "nonroot: $(echo $files | wc -w) files tried; vms/ listing as user: '$listing'"
 	check "nonroot: no file read or written, nothing created" eq user "$(head -5 $ST/user.out)" ""
 	check "nonroot: counters unchanged (no reset)" eq stats "$(stats_line "$A")" "$before"
-	check "nonroot: files are 0400, reset 0200" eq modes \
-		"$(find "$D" -type f ! -perm 0400 ! -name reset | head -3) $(busybox stat -c %a "$D/reset")" " 200"
+	check "nonroot: files are 0400, reset 0200, the latency switch 0600" eq modes \
+		"$(find "$D" -type f ! -perm 0400 ! -name reset ! -path "$D/latency" | head -3) $(busybox stat -c %a "$D/reset" "$D/latency" | tr '\n' ' ')" " 200 600 "
 	vm_stop 3
 }

@@ -119,7 +119,7 @@ kind == "summary" {
 }
 { bad("unknown file") }
 END {
-	want = kind == "stats" ? 17 : kind == "memory" ? 11 : kind == "info" ? 5 : kind == "probes" ? 20 : 0
+	want = kind == "stats" ? 18 : kind == "memory" ? 11 : kind == "info" ? 5 : kind == "probes" ? 20 : 0
 	if (want && lines != want) { $0 = lines " lines"; bad("want " want " lines") }
 	if (kind == "summary") {
 		if (!docs) { $0 = ""; bad("empty") }
