@@ -106,18 +106,19 @@ qemu_routes() {
 	     END { for (k in r) print k, r[k] }' $VMM_TRACE
 }
 
-# vmm_table: "<gsi> <name> <nested count> <wakeups> <fast>" per virtio irq of the nested
-# guest; gsi "-" when QEMU's trace has no route for it.
+# vmm_table: "<gsi> <name> <nested count> <wakeups> <fast> <by vhost> <by vmm>" per virtio
+# irq of the nested guest; gsi "-" when QEMU's trace has no route for it.
 vmm_table() {
 	qemu_routes >/tmp/vmm-routes
 	awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-	     { print $1, $col["wakeups"], $col["fast"] }' "$D/vms/$A/gsi" >/tmp/vmm-gsi
+	     { print $1, $col["wakeups"], $col["fast"], $col["vhost"], $col["vmm"] }' \
+		"$D/vms/$A/gsi" >/tmp/vmm-gsi
 	nested_irqs after | awk '
 		FILENAME == "/tmp/vmm-routes" { route[$1 " " $2] = $3; next }
-		FILENAME == "/tmp/vmm-gsi" { w[$1] = $2; f[$1] = $3; next }
+		FILENAME == "/tmp/vmm-gsi" { w[$1] = $2; f[$1] = $3; vh[$1] = $4; vm[$1] = $5; next }
 		{ dev = ($2 + 0 == 1) ? "virtio-net-pci" : ($2 + 0 == 2) ? "virtio-blk-pci" : "?"
 		  g = route[dev " " $3]; if (g == "") g = "-"
-		  print g, $1, $4, w[g] + 0, f[g] + 0 }' /tmp/vmm-routes /tmp/vmm-gsi -
+		  print g, $1, $4, w[g] + 0, f[g] + 0, vh[g] + 0, vm[g] + 0 }' /tmp/vmm-routes /tmp/vmm-gsi -
 }
 
 rcs_ok() { [ "$(grep -c '^NESTED-RC [a-z]* 0$' $VMM_OUT)" = 4 ]; }
@@ -133,6 +134,12 @@ workload_raised() { delta_up input && delta_up output && delta_up req; }
 queues_mapped() { ! awk '$1 == "-" && $2 ~ /input|output|req/' /tmp/vmm-table | grep -q .; }
 table_equal() { awk '$1 != "-" && $3 != $4 { bad = 1 } END { exit bad }' /tmp/vmm-table; }
 table_fast() { awk '$1 != "-" && $4 != $5 { bad = 1 } END { exit bad }' /tmp/vmm-table; }
+# table_by <column> <irq name pattern>: on the routed rows of those vectors (one at least),
+# every wakeup was signalled by that class: column 6 the vhost worker, 7 the VMM's threads.
+table_by() {
+	awk -v c="$1" -v p="$2" '$1 != "-" && $2 ~ p { n++; if ($c != $4) bad = 1 }
+		END { exit bad || !n }' /tmp/vmm-table
+}
 # sum_col <file> <column> [routed|unrouted]: over the table's rows with a GSI, or without
 sum_col() {
 	awk -v c="$2" -v w="${3:-}" 'w == "routed" && $1 == "-" { next }
@@ -140,6 +147,40 @@ sum_col() {
 }
 unattributed_zero() { awk '$2 != 0 { print "# unattributed:", $0; bad = 1 } END { exit bad }' "$D/unattributed"; }
 vms_list() { for v in "$D"/vms/*; do [ -e "$v" ] && printf '%s ' "${v##*/}"; done; }
+
+# make demo: what a user sees of this VM, printed while it lives ("DEMO| " lines,
+# which tests/harness/check-vmm.sh prints with VMM_DEMO=1).
+vmm_demo() {
+	{
+		echo "A real VMM: $(hostroot_run qemu-system-x86_64 --version | head -1), pid $QPID, runs"
+		echo "a nested guest with vhost-net on a tap device and a virtio-blk disk on an iothread;"
+		echo "the nested guest pinged the host, read its disk and wrote it. Hop timing was on."
+		for f in summary vms/$A/stats vms/$A/gsi vms/$A/signallers vms/$A/vcpus; do
+			echo
+			echo "\$ cat $D/$f"
+			cat "$D/$f"
+		done
+		for a in "" "--vm $QPID" "--hist $QPID"; do
+			echo
+			echo "\$ irqpath $a"
+			# shellcheck disable=SC2086
+			hostroot_run python3 "$(hostrepo)/scripts/irqpath" $a
+		done
+	} 2>&1 | sed 's/^/DEMO| /'
+	vmm_tree
+}
+
+# The module's files as they are now, for scripts/irqpath's host tests
+# (tests/tool/trees/vmm): copied (debugfs files have no size for tar), then
+# printed as "TREE| " lines of base64 of a gzipped tar. Control files left out.
+vmm_tree() {
+	rm -rf /tmp/tree
+	mkdir -p /tmp/tree
+	(cd "$D/.." && find kvm_irqpath -type d) | while read -r d; do mkdir -p "/tmp/tree/$d"; done
+	(cd "$D/.." && find kvm_irqpath -type f ! -name reset ! -path kvm_irqpath/latency) |
+		while read -r f; do cat "$D/../$f" >"/tmp/tree/$f"; done
+	tar -C /tmp/tree -cf - kvm_irqpath | gzip -9 | base64 | sed 's/^/TREE| /'
+}
 
 t_vmm() {
 	vmm_prereqs
@@ -151,6 +192,8 @@ t_vmm() {
 	check "vmm: tap $VMM_TAP and /dev/vhost-net" test $r = 0
 	[ $r = 0 ] || { hostroot_umount; return; }
 
+	# hop timing on for the VM's whole life: every fast wakeup is timed
+	echo 1 >$D/latency
 	t0=$(date +%s)
 	vmm_start
 	r=$?
@@ -186,12 +229,12 @@ t_vmm() {
 	check "vmm: info: the VM is QEMU's pid" eq pid "$(info "$A" pid)" "$QPID"
 	check "vmm: info: comm is QEMU's" eq comm "$(info "$A" comm)/$(cat /proc/"$QPID"/comm)" \
 		"qemu-system-x86/qemu-system-x86"
-	for f in summary vms/$A/stats vms/$A/gsi vms/$A/vcpus vms/$A/producers unattributed; do
+	for f in summary vms/$A/stats vms/$A/gsi vms/$A/vcpus vms/$A/producers vms/$A/signallers unattributed; do
 		log "\$ cat $f"
 		sed 's/^/#   /' "$D/$f"
 	done
 	vmm_table >/tmp/vmm-table
-	log "gsi name nested_count wakeups fast"
+	log "gsi name nested_count wakeups fast by_vhost by_vmm"
 	sed 's/^/#   /' /tmp/vmm-table
 	log "QEMU's routes (dev MSI-X-entry gsi): $(sort /tmp/vmm-routes | tr '\n' ';')" \
 		"from $(grep -c kvm_irqchip_add_msi_route $VMM_TRACE) kvm_irqchip_add_msi_route"
@@ -207,11 +250,17 @@ t_vmm() {
 	check "vmm: KVM_SIGNAL_MSIs = the count of the vectors without a GSI (config)" \
 		eq msi_injects "$(stat "$A" msi_injects)" "$(sum_col /tmp/vmm-table 3 unrouted)"
 	check "vmm: per GSI, fast = wakeups" table_fast
+	check "vmm: network GSIs signalled by the vhost worker only" table_by 6 'input|output'
+	check "vmm: the disk GSI signalled by QEMU's own threads (its iothread) only" table_by 7 req
 	check "vmm: all on the fast path" eq fast/deferred \
 		"$(stat "$A" irqfd_fast)/$(stat "$A" irqfd_deferred)" "$W/0"
 	check "vmm: deliveries ($(stat "$A" vcpu_deliveries)) >= wakeups ($W)" \
 		test "$(stat "$A" vcpu_deliveries)" -ge "$W"
 	check "vmm: nothing unattributed" unattributed_zero
+	check "vmm: every fast wakeup timed to its delivery ($W)" eq samples \
+		"$(lat_count "$A" wakeup_to_delivery) $(lat_count "$A" deferred_to_inject) $(stat "$A" latency_lost)" "$W 0 0"
+	[ -n "${IRQPATH_VMM_DEMO:-}" ] && vmm_demo
+	echo 0 >$D/latency
 
 	vmm_stop
 	check "vmm: QEMU gone, its VM's record with it" wait_for 100 no_vm "$QPID"

@@ -1,7 +1,7 @@
 # Test-harness targets; included by the top-level Makefile.
 # Every apt below retries a transient download error (tests/harness/apt.conf).
 export APT_CONFIG := $(CURDIR)/tests/harness/apt.conf
-.PHONY: check demo guest-shell kernels deps
+.PHONY: check demo demo-vmfire guest-shell kernels deps
 
 deps:
 	tests/harness/deps.sh
@@ -9,7 +9,13 @@ deps:
 check: deps
 	tests/harness/check.sh
 
+# A real QEMU VM (vhost-net, virtio-blk) in the 6.12 test guest, and what kvm_irqpath shows
+# of it (the check-vmm lane with its checks, printing the files and irqpath's views).
 demo: deps
+	VMM_DEMO=1 tests/harness/check-vmm.sh
+
+# The synthetic demo: vmfire VMs and the edu device through VFIO.
+demo-vmfire: deps
 	tests/harness/demo.sh
 
 guest-shell: deps
