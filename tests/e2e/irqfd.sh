@@ -336,9 +336,10 @@ fire_apart() {
 }
 
 # The deferred hop times the wait of the inject work: 30 writes on a
-# deferred route by a writer bound to CPU 0, whose kworker runs the work,
-# first with CPU 0 otherwise idle, then with a busy loop at nice -20 bound
-# there too. The busy run's median sample must sit in a higher bucket.
+# deferred route by a writer bound to CPU 0, whose system workqueue pool
+# runs the work, first as it is, then with that pool held busy by
+# tests/modules/irqpath_slow_wq.ko (an item spinning 4 ms, queued again and
+# again). The slow run's median sample must sit in a higher bucket.
 t_latency_shape() {
 	vm_start 3 -r ioapic -g 5 || { check "vmfire starts" false; return; }
 	wait_vm "$(vm_pid 3)"
@@ -348,23 +349,20 @@ t_latency_shape() {
 	fire_apart 3 30
 	check "shape: idle: every inject run timed" wait_for 100 eval \
 		'[ "$(lat_count "$A" deferred_to_inject)" = "$(stat "$A" irqfd_injects)" ]'
-	idle=$(lat_median "$A" deferred_to_inject)
 	check "shape: idle: 30 writes, 30 inject runs, 30 samples" eq injects \
 		"$(stat "$A" irqfd_injects) $(lat_count "$A" deferred_to_inject)" "30 30"
-	log "shape: idle: $(stat "$A" irqfd_injects) runs, mean $(lat "$A" deferred_to_inject | awk '{ print int($2 / $1) }') ns, median bucket $idle"
+	idle=$(lat_median "$A" deferred_to_inject)
+	log "shape: idle: mean $(lat "$A" deferred_to_inject | awk '{ print int($2 / $1) }') ns, median bucket $idle"
 	echo 1 >$D/reset
-	taskset 1 sh -c 'while :; do :; done' &
-	hog=$!
-	renice -n -20 -p $hog >/dev/null
+	check "shape: CPU 0's workqueue made slow" insmod /testmod/irqpath_slow_wq.ko cpu=0 spin_us=4000
 	fire_apart 3 30
-	check "shape: busy: every inject run timed" wait_for 200 eval \
+	check "shape: slow: every inject run timed" wait_for 200 eval \
 		'[ "$(lat_count "$A" deferred_to_inject)" = "$(stat "$A" irqfd_injects)" ]'
-	kill $hog
-	wait $hog 2>/dev/null
-	busy=$(lat_median "$A" deferred_to_inject)
-	log "shape: busy: $(stat "$A" irqfd_injects) runs, mean $(lat "$A" deferred_to_inject | awk '{ print int($2 / $1) }') ns, median bucket $busy"
+	rmmod irqpath_slow_wq
+	slow=$(lat_median "$A" deferred_to_inject)
+	log "shape: slow: $(stat "$A" irqfd_injects) runs, mean $(lat "$A" deferred_to_inject | awk '{ print int($2 / $1) }') ns, median bucket $slow"
 	sed 's/^/# shape: /' "$D/vms/$A/latency" | cut -c1-200
-	check "shape: a busy CPU moves the median up (bucket $idle -> $busy)" test "$busy" -gt "$idle"
+	check "shape: a slow workqueue moves the median up (bucket $idle -> $slow)" test "$slow" -gt "$idle"
 	echo 0 >$D/latency
 	vm_stop 3
 }

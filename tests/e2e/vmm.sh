@@ -162,7 +162,7 @@ vmm_demo() {
 		done
 		for a in "" "--vm $QPID" "--hist $QPID"; do
 			echo
-			echo "\$ irqpath $a"
+			echo "\$ irqpath${a:+ $a}"
 			# shellcheck disable=SC2086
 			hostroot_run python3 "$(hostrepo)/scripts/irqpath" $a
 		done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Host-side tests of scripts/irqpath against debugfs trees recorded from make demo-like
 # runs (trees/demo: two VMs with irqfd traffic; trees/vfio: a VFIO VM with a bypass
-# producer and an unattributed vfio_msi_pid line). Needs python3 and root (the
+# producer and an unattributed vfio_msi_pid line; trees/vmm: from make demo, a real QEMU
+# VM with vhost-net and virtio-blk, its signallers and latency, hop timing on). Needs python3 and root (the
 # not-root case drops to nobody with setpriv; PYTHON overrides /usr/bin/python3).
 # Prints TAP-like lines, then "tool: N passed, N failed"; exits non-zero on a failure.
 set -uo pipefail
@@ -44,6 +45,12 @@ table_vfio() {
 }
 t "table: demo tree, path split and verdicts" table_demo
 t "table: vfio tree, posted 0/1, unattributed pid line, verdict" table_vfio
+table_vmm() {
+    ip --root "$T/vmm" >"$TMP/o" && cat "$TMP/o" &&
+    grep -Eq '^189-1 +189 +qemu-system-x86 +408 +0 +0 +0 +0 +0/0 +3653$' "$TMP/o" &&
+    has "$TMP/o" "189-1: no VFIO interrupts seen"
+}
+t "table: vmm tree, a real QEMU VM" table_vmm
 
 # -- --json: every VM's stats equal its stats file --
 json_eq() {
@@ -74,7 +81,23 @@ PY
 }
 t "--json: demo stats = stats files" json_eq "$T/demo"
 t "--json: vfio stats = stats files" json_eq "$T/vfio"
+t "--json: vmm stats = stats files" json_eq "$T/vmm"
 t "--json: vfio producers, gsi, vcpus, unattributed by pid" json_vfio
+json_vmm() {   # the signallers and latency files, as the tool carries them
+    ip --root "$T/vmm" --json >"$TMP/j" && "$PY" - "$T/vmm" "$TMP/j" <<'PY'
+import json, os, sys
+root, d = sys.argv[1], json.load(open(sys.argv[2]))
+vm = d["vms"][0]
+vd = os.path.join(root, "vms", vm["name"])
+want = {l.split()[0]: int(l.split()[1]) for l in open(os.path.join(vd, "signallers"))}
+assert vm["signallers"] == want == {"irq": 0, "vhost": 40, "vmm": 368, "other": 0}, vm["signallers"]
+lines = open(os.path.join(vd, "latency")).read().splitlines()
+cols = lines[0].split()
+assert [[str(r[c]) for c in cols] for r in vm["latency"]] == [l.split() for l in lines[1:]]
+assert [r["vhost"] for r in vm["gsi"]] == [20, 20, 0] and [r["vmm"] for r in vm["gsi"]] == [0, 0, 368]
+PY
+}
+t "--json: vmm signallers and latency rows = their files" json_vmm
 
 # -- --prometheus --
 prom_syntax() {   # every line HELP, TYPE or a sample; one TYPE per family; _total = counter
@@ -115,6 +138,20 @@ promtool_ok() {
 }
 t "--prometheus: promtool check metrics accepts the demo tree's" promtool_ok "$T/demo"
 t "--prometheus: promtool check metrics accepts the vfio tree's" promtool_ok "$T/vfio"
+t "--prometheus: promtool check metrics accepts the vmm tree's (histograms)" promtool_ok "$T/vmm"
+prom_hist() {   # cumulative buckets in seconds, _sum and _count, signallers
+    local lb='vm="189-1",pid="189",comm="qemu-system-x86",hop="wakeup_to_delivery"'
+    ip --root "$T/vmm" --prometheus >"$TMP/p" &&
+    has "$TMP/p" '# TYPE kvm_irqpath_latency_seconds histogram' &&
+    has "$TMP/p" "kvm_irqpath_latency_seconds_bucket{$lb,le=\"1.023e-06\"} 0" &&
+    has "$TMP/p" "kvm_irqpath_latency_seconds_bucket{$lb,le=\"2.047e-06\"} 2" &&
+    has "$TMP/p" "kvm_irqpath_latency_seconds_bucket{$lb,le=\"3.2767e-05\"} 333" &&
+    has "$TMP/p" "kvm_irqpath_latency_seconds_bucket{$lb,le=\"+Inf\"} 408" &&
+    has "$TMP/p" "kvm_irqpath_latency_seconds_count{$lb} 408" &&
+    has "$TMP/p" "kvm_irqpath_latency_seconds_sum{$lb} 0.023074145" &&
+    has "$TMP/p" 'kvm_irqpath_gsi_signalled_total{vm="189-1",pid="189",comm="qemu-system-x86",gsi="25",by="vmm"} 368'
+}
+t "--prometheus: vmm latency histogram and signallers, exact" prom_hist
 
 # -- --hist: a tree from before hop timing says so --
 hist_old() {
@@ -123,6 +160,15 @@ hist_old() {
     has "$TMP/o" "  no latency file: the module predates hop timing"
 }
 t "--hist PID: a module without latency files" hist_old
+hist_vmm() {   # bars as bpftrace's hist(): bounds, counts that add up, the longest bar full
+    ip --root "$T/vmm" --hist 189-1 >"$TMP/o" && cat "$TMP/o" &&
+    has "$TMP/o" "wakeup_to_delivery (ns): 408 samples, mean 56554 ns" &&
+    grep -Eq '^\[16K, 32K\) +149 \|@{52}\|$' "$TMP/o" &&
+    grep -Eq '^\[1K, 2K\) +2 \| {52}\|$' "$TMP/o" &&
+    [ "$(awk -F'|' '/^\[/ { split($1, a, " "); s += a[length(a)] } END { print s }' "$TMP/o")" = 408 ] &&
+    ! grep -q deferred_to_inject "$TMP/o"
+}
+t "--hist NAME: the vmm tree's wakeup_to_delivery bars" hist_vmm
 
 # -- --vm --
 vm_detail() {
