@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make check: the e2e suite (guest mode check) on every kernel, then the host suites.
 # Ends with one line "N passed, N failed[, N skipped]".
-# env: KERNELS (default in lane.sh), SUITES (default "kunit lint tool dkms rt intel stress large bench"),
+# env: KERNELS (default in lane.sh), SUITES (default "kunit lint tool dkms rt intel vmm stress large bench"),
 #      QEMU_TIMEOUT, VERBOSE=1
 set -euo pipefail
 . "$(dirname "$0")/lane.sh"
@@ -14,7 +14,7 @@ for v in $KERNELS; do
 done
 
 # Host-side suites; each ends with "<name>: N passed, N failed".
-for suite in ${SUITES-kunit lint tool dkms rt intel stress large bench}; do
+for suite in ${SUITES-kunit lint tool dkms rt intel vmm stress large bench}; do
 	echo "=== $suite"
 	t=$SECONDS
 	log=${BUILD_ROOT:-$REPO/build}/$suite.log
