@@ -16,8 +16,10 @@
 /*
  * The VMM process of a VM found lazily. kvm->userspace_pid is the thread
  * that created the VM (task_pid_nr), which may have exited since; the
- * owner of the VM's mm (kvm holds the mm) is the process. RCU: a task is
- * freed after a grace period. Any context.
+ * owner of the VM's mm (kvm holds the mm) is the process. Without
+ * CONFIG_MEMCG there is no owner: a task that shares the mm is then one of
+ * its threads, unless it is a kernel thread that borrowed it (a vhost
+ * kthread). RCU: a task is freed after a grace period. Any context.
  */
 static pid_t irqpath_vmm_of(struct kvm *kvm)
 {
@@ -29,6 +31,9 @@ static pid_t irqpath_vmm_of(struct kvm *kvm)
 	if (kvm->mm)
 		t = rcu_dereference(kvm->mm->owner);
 #endif
+	if (!t && kvm->mm && current->mm == kvm->mm &&
+	    !(current->flags & PF_KTHREAD))
+		t = current;
 	if (!t)
 		t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
 	if (t)

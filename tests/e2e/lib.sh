@@ -82,6 +82,13 @@ alloc_trace_off() {
 	echo >$TR/trace
 }
 info() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/info"; }
+# The kernel has BTF (Debian's do; make check-debug's kernel has no debug info): without
+# it prototypes stay unchecked (no-btf), private fields unknown (layout missing), so
+# deliveries are neither posted nor kicked, and the two-form tracepoint is not attached.
+has_btf() { [ -e /sys/kernel/btf/vmlinux ]; }
+# btf_or <with BTF> <without>: the value the kernel's BTF makes right
+btf_or() { if has_btf; then echo "$1"; else echo "$2"; fi; }
+
 # mem <key>: a line of the `memory` file.
 mem() { awk -v k="$1" '$1 == k { print $2 }' "$D/memory"; }
 # gsi_row <vm> <gsi>: its counts (the five first fields); gsi_route: its route.
