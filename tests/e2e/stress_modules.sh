@@ -169,11 +169,13 @@ t_stress_kvm_modules_cycles() {
 		rmmod vfio_iommu_type1 vfio irqbypass 2>/dev/null
 		pr=attached
 		mod_loaded irqbypass || pr=gone
-		check "kvm cycle $i: probes gone" eq states "$(mod_states)" "gone gone gone gone gone $pr "
+		# (without kernel BTF the two-form tracepoint is never attached: unchecked)
+		check "kvm cycle $i: probes gone" eq states "$(mod_states)" \
+			"gone gone $(btf_or gone unchecked) gone gone $pr "
 		check "kvm cycle $i: modprobe kvm_amd vfio_pci vfio_iommu_type1" \
 			sh -c "modprobe kvm_amd && modprobe vfio_pci && modprobe vfio_iommu_type1"
 		check "kvm cycle $i: probes attached again" eq states "$(mod_states)" \
-			"attached attached attached attached attached attached "
+			"attached attached $(btf_or attached unchecked) attached attached attached "
 		echo 1 >$D/reset
 		traffic_round "kvm cycle $i: after"
 	done
@@ -205,5 +207,5 @@ t_stress_unload_race() {
 		sh -c "modprobe kvm_amd && insmod $TRACER && test -e $D/probes"
 	check "race: probes attached again" eq states \
 		"$(probe_state irqfd_wakeup) $(probe_state svm_deliver) $(probe_state irte_changed)" \
-		"attached attached attached"
+		"attached attached $(btf_or attached unchecked)"
 }
