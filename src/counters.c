@@ -30,6 +30,7 @@ const char *const irqpath_counter_names[IRQPATH_NR_COUNTERS] = {
 	[IRQPATH_DELIVERIES_KICKED]	= "deliveries_kicked",
 	[IRQPATH_PI_WAKEUPS]		= "pi_wakeups",
 	[IRQPATH_LATENCY_LOST]		= "latency_lost",
+	[IRQPATH_LATENCY_MERGED]	= "latency_merged",
 };
 
 const char *const irqpath_gsi_col_names[IRQPATH_GSI_NR] = {
@@ -77,6 +78,30 @@ unsigned int irqpath_slot_find(struct irqpath_slots *s, u32 id)
 		cur = cmpxchg(&s->key[i], 0, want);
 		if (!cur || cur == want)
 			return i;
+	}
+	return IRQPATH_SLOT_OTHER;
+}
+
+/*
+ * Slots fill in probe order from an id's home and are never freed, so the
+ * first free slot on the way ends the search.
+ */
+unsigned int irqpath_slot_lookup_slow(const struct irqpath_slots *s, u32 id)
+{
+	u32 want = id + 1;
+	unsigned int i, n;
+
+	if (!want)
+		return IRQPATH_SLOT_OTHER;
+
+	for (n = 0, i = id & (IRQPATH_SLOTS - 1); n < IRQPATH_SLOTS;
+	     n++, i = (i + 1) & (IRQPATH_SLOTS - 1)) {
+		u32 cur = READ_ONCE(s->key[i]);
+
+		if (cur == want)
+			return i;
+		if (!cur)
+			break;
 	}
 	return IRQPATH_SLOT_OTHER;
 }

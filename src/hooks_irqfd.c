@@ -24,7 +24,9 @@ IRQPATH_FENTRY_DIRECT(irqpath_irqfd_wakeup_fentry, IRQPATH_P_IRQFD_WAKEUP)
 	struct irqpath_msi_ctx *msi;
 	struct irqpath_wakeup *w;
 	struct irqpath_vm *vm;
+	unsigned int slot;
 	__poll_t flags;
+	pid_t tgid;
 	bool irq;
 
 	/* EPOLLHUP at close is no interrupt. */
@@ -40,7 +42,8 @@ IRQPATH_FENTRY_DIRECT(irqpath_irqfd_wakeup_fentry, IRQPATH_P_IRQFD_WAKEUP)
 	irq = msi->trigger == irqfd->eventfd;
 	if (irq)
 		msi->irqfd_vm = vm;	/* a VFIO MSI handled in the kernel */
-	irqpath_wakeup_begin(w, irqfd->kvm, &irqfd->inject, vm, irqfd->gsi);
+	slot = irqpath_slot_get(&vm->gsi_slots, irqfd->gsi);
+	irqpath_wakeup_begin(w, irqfd->kvm, &irqfd->inject, vm, slot);
 	w->t0 = 0;
 	if (irqpath_latency_on()) {
 		w->t0 = irqpath_lat_now();
@@ -50,9 +53,10 @@ IRQPATH_FENTRY_DIRECT(irqpath_irqfd_wakeup_fentry, IRQPATH_P_IRQFD_WAKEUP)
 	}
 
 	irq |= in_hardirq();
-	by = irqpath_signaller_of(irq, current->flags, current->comm,
-				  irq ? 0 : task_tgid_nr(current), vm->pid);
-	irqpath_inc_signal(vm, irqfd->gsi, by, task_tgid_nr(current));
+	tgid = irq ? 0 : task_tgid_nr(current);
+	by = irqpath_signaller_of(irq, current->flags, current->comm, tgid,
+				  vm->pid);
+	irqpath_inc_signal(vm, slot, by, tgid);
 }
 
 /*
@@ -72,11 +76,8 @@ IRQPATH_FENTRY(irqpath_irqfd_defer_fentry)
 		return;
 	}
 	if (irqpath_wakeup_defer(w, (void *)irqpath_arg(fregs, 2)) && w->t0) {
-		u64 *t = &w->vm->lat_defer[irqpath_slot_get(&w->vm->gsi_slots,
-							     w->gsi)];
-
 		/* the oldest wakeup the inject work will serve */
-		cmpxchg(t, 0, w->t0);
+		cmpxchg(&w->vm->lat_defer[w->slot], 0, w->t0);
 	}
 }
 

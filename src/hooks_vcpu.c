@@ -48,18 +48,40 @@ irqpath_lapic_vcpu(struct irqpath_probe *p, const void *apic)
 	return vcpu;
 }
 
-static __always_inline void irqpath_count_path(struct irqpath_vm *vm,
-					       u32 vcpu_id, int apicv)
+/* Returns the vCPU's slot. */
+static __always_inline unsigned int irqpath_count_path(struct irqpath_vm *vm,
+						       u32 vcpu_id, int apicv)
 {
+	unsigned int slot = irqpath_slot_get(&vm->vcpu_slots, vcpu_id);
 	enum irqpath_vcpu_col col;
 	enum irqpath_counter c;
 
 	irqpath_inc(vm, IRQPATH_VCPU_DELIVERIES);
-	irqpath_inc_vcpu(vm, vcpu_id, IRQPATH_VCOL_DELIVERIES);
+	irqpath_inc_vcpu_slot(vm, slot, IRQPATH_VCOL_DELIVERIES);
 	if (irqpath_delivery_path(apicv, &c, &col)) {
 		irqpath_inc(vm, c);
-		irqpath_inc_vcpu(vm, vcpu_id, col);
+		irqpath_inc_vcpu_slot(vm, slot, col);
 	}
+	return slot;
+}
+
+/*
+ * A delivery the vCPU must enter the guest to take starts its wait; one
+ * wait per vCPU, so a delivery behind one still waiting is counted as
+ * merged and the hop times the oldest.
+ */
+static __always_inline void irqpath_entry_stamp(struct irqpath_vm *vm,
+						unsigned int slot,
+						struct kvm_vcpu *vcpu,
+						int apicv)
+{
+	u64 *t = &vm->lat_entry[slot];
+
+	if (!irqpath_entry_waits(apicv,
+				 READ_ONCE(vcpu->mode) == IN_GUEST_MODE))
+		return;
+	if (READ_ONCE(*t) || cmpxchg(t, 0, irqpath_lat_now()))
+		irqpath_inc(vm, IRQPATH_LATENCY_MERGED);
 }
 
 /*
@@ -70,13 +92,16 @@ static __always_inline void irqpath_count_delivery(struct kvm_vcpu *vcpu,
 						   int apicv)
 {
 	struct irqpath_vm *vm = irqpath_irqfd_settle(vcpu->kvm);
+	unsigned int slot;
 
 	if (!vm)
 		vm = irqpath_vm_of(vcpu->kvm);
 	else if (irqpath_latency_on() && irqs_disabled())
 		irqpath_lat_since(vm, IRQPATH_HOP_WAKEUP_DELIVERY,
 				  __this_cpu_read(irqpath_wakeup.t0));
-	irqpath_count_path(vm, vcpu->vcpu_id, apicv);
+	slot = irqpath_count_path(vm, vcpu->vcpu_id, apicv);
+	if (irqpath_latency_on())
+		irqpath_entry_stamp(vm, slot, vcpu, apicv);
 }
 
 /* A delivery whose vCPU is not known: counted, as unattributed. */
@@ -141,6 +166,40 @@ IRQPATH_FENTRY(irqpath_pi_wakeup_fentry)
 
 IRQPATH_FENTRY(irqpath_ga_log_fentry)
 {
+}
+
+/*
+ * kvm_entry: the vCPU enters the guest, interrupts off. Attached only
+ * while timing is on (probes.c). Looks up, never creates: a VM not known
+ * yet has no delivery waiting.
+ */
+static __always_inline void irqpath_vcpu_entry(struct irqpath_probe *p,
+					       struct kvm_vcpu *vcpu)
+{
+	struct irqpath_vm *vm;
+	u64 *t;
+
+	irqpath_hit(p);
+	vm = irqpath_vm_lookup(vcpu->kvm);
+	if (!vm)
+		return;
+	t = &vm->lat_entry[irqpath_slot_lookup(&vm->vcpu_slots,
+					       vcpu->vcpu_id)];
+	if (READ_ONCE(*t))
+		irqpath_lat_since(vm, IRQPATH_HOP_DELIVERY_ENTRY, xchg(t, 0));
+}
+
+/* kvm_entry's two forms; BTF says which this kernel has (probes.c). */
+void irqpath_entry_tp(void *data, struct kvm_vcpu *vcpu,
+		      bool force_immediate_exit)
+{
+	irqpath_vcpu_entry(data, vcpu);
+}
+
+/* The older form, without force_immediate_exit (6.1). */
+void irqpath_entry_tp_61(void *data, struct kvm_vcpu *vcpu)
+{
+	irqpath_vcpu_entry(data, vcpu);
 }
 
 /* Did the call return to ip come from the function probe id hooks? */

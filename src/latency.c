@@ -15,18 +15,45 @@ const char *const irqpath_hop_names[IRQPATH_HOPS] = {
 	[IRQPATH_HOP_VFIO_WAKEUP]	= "vfio_to_wakeup",
 	[IRQPATH_HOP_WAKEUP_DELIVERY]	= "wakeup_to_delivery",
 	[IRQPATH_HOP_DEFER_INJECT]	= "deferred_to_inject",
+	[IRQPATH_HOP_DELIVERY_ENTRY]	= "delivery_to_entry",
 };
 
 /* Both callers sleep; one flips the key at a time. */
 static DEFINE_MUTEX(irqpath_latency_mutex);
+static void (*irqpath_latency_fn)(bool on);
+static bool irqpath_latency_want;
+
+/*
+ * fn(on) runs at each switch, before the key goes on and after it goes
+ * off: the module attaches the hooks that only timing needs, so they are
+ * in place before the first time is taken.
+ */
+void irqpath_latency_follow(void (*fn)(bool on))
+{
+	mutex_lock(&irqpath_latency_mutex);
+	irqpath_latency_fn = fn;
+	mutex_unlock(&irqpath_latency_mutex);
+}
+
+/* The switch as last set: read by a follower starting up. */
+bool irqpath_latency_wanted(void)
+{
+	return READ_ONCE(irqpath_latency_want);
+}
 
 void irqpath_latency_set(bool on)
 {
 	mutex_lock(&irqpath_latency_mutex);
-	if (on && !static_key_enabled(&irqpath_latency_key))
+	WRITE_ONCE(irqpath_latency_want, on);
+	if (on && !static_key_enabled(&irqpath_latency_key)) {
+		if (irqpath_latency_fn)
+			irqpath_latency_fn(true);
 		static_branch_enable(&irqpath_latency_key);
-	else if (!on && static_key_enabled(&irqpath_latency_key))
+	} else if (!on && static_key_enabled(&irqpath_latency_key)) {
 		static_branch_disable(&irqpath_latency_key);
+		if (irqpath_latency_fn)
+			irqpath_latency_fn(false);
+	}
 	mutex_unlock(&irqpath_latency_mutex);
 }
 

@@ -12,6 +12,7 @@
 
 #include "irqpath/debugfs.h"
 #include "irqpath/efd_map.h"
+#include "irqpath/latency.h"
 #include "irqpath/pi_ipis.h"
 #include "irqpath/probes.h"
 #include "irqpath/registry.h"
@@ -24,6 +25,17 @@
 static unsigned int rows_per_cpu = IRQPATH_ROWS_DEFAULT;
 module_param(rows_per_cpu, uint, 0444);
 MODULE_PARM_DESC(rows_per_cpu, "rows per CPU for per-GSI/vCPU counts, a power of two from 16 to 4096 (default 512)");
+
+/* Hop timing switched: see irqpath_latency_follow(). */
+static void irqpath_latency_changed(bool on)
+{
+	if (on) {
+		/* delivery hooks that saw timing on before it went off are done */
+		synchronize_rcu();
+		irqpath_registry_entry_clear();
+	}
+	irqpath_probes_on_demand(on);
+}
 
 static int __init irqpath_init(void)
 {
@@ -58,13 +70,15 @@ static int __init irqpath_init(void)
 		pr_err("registry init failed: %d\n", ret);
 		goto out_debugfs;
 	}
+	irqpath_latency_follow(irqpath_latency_changed);
 	ret = irqpath_probes_init();
 	if (ret)
-		goto out_registry;
+		goto out_follow;
 	irqpath_debugfs_files_create();
 	return 0;
 
-out_registry:
+out_follow:
+	irqpath_latency_follow(NULL);
 	irqpath_efd_exit();
 	irqpath_registry_exit();
 out_debugfs:
@@ -81,6 +95,7 @@ out_pi:
 static void __exit irqpath_exit(void)
 {
 	irqpath_debugfs_files_remove();
+	irqpath_latency_follow(NULL);
 	irqpath_probes_exit();
 	irqpath_efd_exit();
 	irqpath_registry_exit();

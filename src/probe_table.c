@@ -143,6 +143,13 @@ struct irqpath_probe irqpath_probes[IRQPATH_NR_PROBES] = {
 		.name = "pi_vcpu_wake", .module = "kvm",
 		.symbols = SYMBOLS("kvm_vcpu_wake_up"),
 		.fentry = irqpath_vcpu_wake_fentry,
+	}, [IRQPATH_P_VCPU_ENTRY] = {
+		/* the end of hop delivery_to_entry: on every VM entry */
+		.name = "vcpu_entry", .module = "kvm",
+		.symbols = SYMBOLS("kvm_entry", "kvm_entry"),
+		.protos = PROTOS("struct kvm_vcpu *, bool", "struct kvm_vcpu *"),
+		.tp_funcs = (void *const []){ irqpath_entry_tp, irqpath_entry_tp_61 },
+		.on_demand = true,
 	},
 };
 

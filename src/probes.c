@@ -24,11 +24,13 @@
 
 #include "irqpath/btf_proto.h"
 #include "irqpath/ftrace_direct.h"
+#include "irqpath/latency.h"
 #include "irqpath/probes.h"
 #include "irqpath/registry.h"
 
 static DEFINE_MUTEX(irqpath_probe_mutex);
 static bool irqpath_probes_stopping;	/* under the mutex */
+static bool irqpath_probes_demand;	/* on-demand probes wanted, same */
 
 /*
  * Off by default: a function has one direct call, and holding it keeps BPF
@@ -68,6 +70,7 @@ static const char *const irqpath_state_names[] = {
 	[IRQPATH_PROBE_GONE]		= "gone",
 	[IRQPATH_PROBE_MISMATCH]	= "mismatch",
 	[IRQPATH_PROBE_UNCHECKED]	= "unchecked",
+	[IRQPATH_PROBE_STANDBY]		= "standby",
 };
 
 /*
@@ -526,12 +529,16 @@ static void irqpath_detach(struct irqpath_probe *p,
 	int ret = 0;
 
 	lockdep_assert_held(&irqpath_probe_mutex);
-	if (p->state != IRQPATH_PROBE_ATTACHED)
+	if (p->state != IRQPATH_PROBE_ATTACHED &&
+	    p->state != IRQPATH_PROBE_STANDBY)
 		return;
 	/* unregister waits until no handler of this probe runs. */
-	if (p->tp_func) {
+	if (p->state == IRQPATH_PROBE_STANDBY) {
+		p->tp = NULL;		/* found, never registered */
+	} else if (p->tp_funcs) {
 		ret = tracepoint_probe_unregister(p->tp, p->tp_func, p);
 		tracepoint_synchronize_unregister();
+		p->tp = NULL;
 	} else if (p->ret) {
 		unregister_kretprobe(&p->krp);
 		p->missed += p->krp.nmissed + p->krp.kp.nmissed;
@@ -570,6 +577,50 @@ static struct tracepoint *irqpath_find_tp(struct module *mod, const char *name)
 	return NULL;
 }
 
+/* A probe found on its tracepoint (standby) goes on it. */
+static void irqpath_tp_register(struct irqpath_probe *p)
+{
+	int ret = tracepoint_probe_register(p->tp, p->tp_func, p);
+
+	if (ret) {
+		pr_err("register tracepoint %s failed: %d\n",
+		       p->symbols[p->sym_idx], ret);
+		return;
+	}
+	WRITE_ONCE(p->state, IRQPATH_PROBE_ATTACHED);
+}
+
+/*
+ * Hop timing switched: the probes only it needs (kvm_entry, on every VM
+ * entry) go on or come off their tracepoints, found already, so a VM's
+ * entries cost nothing more while timing is off.
+ */
+void irqpath_probes_on_demand(bool on)
+{
+	unsigned int i;
+	int ret;
+
+	mutex_lock(&irqpath_probe_mutex);
+	irqpath_probes_demand = on;
+	for (i = 0; i < irqpath_nr_probes && !irqpath_probes_stopping; i++) {
+		struct irqpath_probe *p = &irqpath_probes[i];
+
+		if (!p->on_demand)
+			continue;
+		if (on && p->state == IRQPATH_PROBE_STANDBY) {
+			irqpath_tp_register(p);
+		} else if (!on && p->state == IRQPATH_PROBE_ATTACHED) {
+			ret = tracepoint_probe_unregister(p->tp, p->tp_func, p);
+			tracepoint_synchronize_unregister();
+			if (ret)
+				pr_err("unregister probe %s failed: %d\n",
+				       p->name, ret);
+			WRITE_ONCE(p->state, IRQPATH_PROBE_STANDBY);
+		}
+	}
+	mutex_unlock(&irqpath_probe_mutex);
+}
+
 /*
  * A tracepoint whose form changed has a probe per form: the one BTF names
  * is attached. Without BTF no form is known, and none is attached.
@@ -579,10 +630,11 @@ static void irqpath_attach_tp(struct irqpath_probe *p, struct module *mod,
 {
 	enum irqpath_proto_state proto, seen = IRQPATH_PROTO_NONE;
 	struct tracepoint *tp;
-	int i, ret;
+	int i;
 
 	lockdep_assert_held(&irqpath_probe_mutex);
-	if (p->state == IRQPATH_PROBE_ATTACHED)
+	if (p->state == IRQPATH_PROBE_ATTACHED ||
+	    p->state == IRQPATH_PROBE_STANDBY)
 		return;
 	for (i = 0; p->symbols[i]; i++) {
 		tp = irqpath_find_tp(mod, p->symbols[i]);
@@ -593,17 +645,13 @@ static void irqpath_attach_tp(struct irqpath_probe *p, struct module *mod,
 			seen = max(seen, proto);
 			continue;
 		}
-		ret = tracepoint_probe_register(tp, p->tp_funcs[i], p);
-		if (ret) {
-			pr_err("register tracepoint %s failed: %d\n",
-			       p->symbols[i], ret);
-			return;
-		}
 		p->tp = tp;
 		p->tp_func = p->tp_funcs[i];
 		WRITE_ONCE(p->sym_idx, i);
 		WRITE_ONCE(p->proto, proto);
-		WRITE_ONCE(p->state, IRQPATH_PROBE_ATTACHED);
+		WRITE_ONCE(p->state, IRQPATH_PROBE_STANDBY);
+		if (!p->on_demand || irqpath_probes_demand)
+			irqpath_tp_register(p);
 		return;
 	}
 	if (seen == IRQPATH_PROTO_NONE)
@@ -712,6 +760,9 @@ int irqpath_probes_init(void)
 	 * meanwhile is attached by whichever of the two runs first.
 	 */
 	irqpath_probes_stopping = false;
+	mutex_lock(&irqpath_probe_mutex);
+	irqpath_probes_demand = irqpath_latency_wanted();
+	mutex_unlock(&irqpath_probe_mutex);
 	ret = register_module_notifier(&irqpath_module_nb);
 	if (ret) {
 		pr_err("register_module_notifier failed: %d\n", ret);

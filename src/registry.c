@@ -334,6 +334,23 @@ void irqpath_registry_reset(void)
 }
 
 /*
+ * Times of deliveries still waiting for their vCPU's entry are dropped
+ * when timing comes on: one left from before the last switch off would
+ * be timed across the gap. Called with the key off and no hook stamping.
+ */
+void irqpath_registry_entry_clear(void)
+{
+	struct irqpath_vm *vm;
+	unsigned int i;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(vm, &irqpath_vms, node)
+		for (i = 0; i < ARRAY_SIZE(vm->lat_entry); i++)
+			WRITE_ONCE(vm->lat_entry[i], 0);
+	rcu_read_unlock();
+}
+
+/*
  * fn(key, arg) unless vm is retired: retirement (at kvm_arch_destroy_vm,
  * before the struct kvm is freed) takes this lock, so a live record's key
  * is a live kvm here, for fn to take a reference on. Never sleeps.

@@ -23,7 +23,7 @@ struct irqpath_wakeup {
 	const void *kvm;
 	const void *inject;	/* the irqfd's inject work */
 	struct irqpath_vm *vm;
-	u32 gsi;
+	unsigned int slot;	/* the GSI's slot in vm */
 	u64 t0;			/* when it began, if timed (latency.h) */
 };
 
@@ -32,7 +32,7 @@ static inline void irqpath_wakeup_count(struct irqpath_wakeup *w,
 					enum irqpath_gsi_col col)
 {
 	irqpath_inc(w->vm, c);
-	irqpath_inc_gsi(w->vm, w->gsi, col);
+	irqpath_inc_gsi_slot(w->vm, w->slot, col);
 	WRITE_ONCE(w->kvm, NULL);
 }
 
@@ -48,15 +48,15 @@ static inline void irqpath_wakeup_count(struct irqpath_wakeup *w,
  */
 static inline void irqpath_wakeup_begin(struct irqpath_wakeup *w,
 					const void *kvm, const void *inject,
-					struct irqpath_vm *vm, u32 gsi)
+					struct irqpath_vm *vm, unsigned int slot)
 {
 	if (w->kvm)
 		irqpath_wakeup_count(w, IRQPATH_IRQFD_FAST, IRQPATH_GSI_FAST);
 	irqpath_inc(vm, IRQPATH_IRQFD_WAKEUPS);
-	irqpath_inc_gsi(vm, gsi, IRQPATH_GSI_WAKEUPS);
+	irqpath_inc_gsi_slot(vm, slot, IRQPATH_GSI_WAKEUPS);
 	w->inject = inject;
 	w->vm = vm;
-	w->gsi = gsi;
+	w->slot = slot;
 	WRITE_ONCE(w->kvm, kvm);
 }
 
@@ -117,6 +117,17 @@ irqpath_signaller_of(bool irq, unsigned int flags, const char *comm,
 	if (tgid == vmm && vmm)
 		return IRQPATH_SIG_VMM;
 	return IRQPATH_SIG_OTHER;
+}
+
+/*
+ * Does a delivery wait for its vCPU's next VM entry (the hop
+ * delivery_to_entry)? A posted interrupt into a vCPU in guest mode reaches
+ * it without one; a kicked one, or one for a vCPU outside the guest, does.
+ * In the guest with APICv not known (-1, no BTF): can't be told, not timed.
+ */
+static inline bool irqpath_entry_waits(int apicv, bool in_guest)
+{
+	return !in_guest || apicv == 0;
 }
 
 /*

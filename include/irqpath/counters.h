@@ -46,6 +46,7 @@ enum irqpath_counter {
 	IRQPATH_DELIVERIES_KICKED,	/* set in the IRR, the vCPU kicked */
 	IRQPATH_PI_WAKEUPS,		/* a blocked vCPU woken by PIW/GA log */
 	IRQPATH_LATENCY_LOST,		/* hop timings that found no row */
+	IRQPATH_LATENCY_MERGED,		/* deliveries behind one still waiting */
 	IRQPATH_NR_COUNTERS
 };
 
@@ -142,6 +143,19 @@ static inline unsigned int irqpath_slot_get(struct irqpath_slots *s, u32 id)
 	if (likely(READ_ONCE(s->key[home]) == id + 1 && id + 1))
 		return home;
 	return irqpath_slot_find(s, id);
+}
+
+unsigned int irqpath_slot_lookup_slow(const struct irqpath_slots *s, u32 id);
+
+/* An id's row if it has one, never claiming one: IRQPATH_SLOT_OTHER if not. */
+static inline unsigned int irqpath_slot_lookup(const struct irqpath_slots *s,
+					       u32 id)
+{
+	unsigned int home = id & (IRQPATH_SLOTS - 1);
+
+	if (likely(READ_ONCE(s->key[home]) == id + 1 && id + 1))
+		return home;
+	return irqpath_slot_lookup_slow(s, id);
 }
 
 bool irqpath_slot_id(const struct irqpath_slots *s, unsigned int slot,

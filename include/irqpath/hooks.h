@@ -69,5 +69,8 @@ IRQPATH_FENTRY_DECL(irqpath_pi_wakeup_fentry);
 IRQPATH_FENTRY_DECL(irqpath_ga_log_fentry);
 void irqpath_vcpu_wake_fentry(unsigned long ip, unsigned long parent_ip,
 			      struct ftrace_ops *op, struct ftrace_regs *fregs);
+void irqpath_entry_tp(void *data, struct kvm_vcpu *vcpu,
+		      bool force_immediate_exit);
+void irqpath_entry_tp_61(void *data, struct kvm_vcpu *vcpu);
 
 #endif /* _IRQPATH_HOOKS_H */

@@ -22,6 +22,7 @@ enum irqpath_hop {
 	IRQPATH_HOP_VFIO_WAKEUP,	/* vfio_msihandler to irqfd_wakeup */
 	IRQPATH_HOP_WAKEUP_DELIVERY,	/* wakeup to its delivery, fast path */
 	IRQPATH_HOP_DEFER_INJECT,	/* deferred wakeup to its inject work */
+	IRQPATH_HOP_DELIVERY_ENTRY,	/* delivery to its vCPU's next VM entry */
 	IRQPATH_HOPS
 };
 
@@ -97,5 +98,7 @@ static inline void irqpath_lat_since(struct irqpath_vm *vm,
 }
 
 void irqpath_latency_set(bool on);
+bool irqpath_latency_wanted(void);
+void irqpath_latency_follow(void (*fn)(bool on));
 
 #endif /* _IRQPATH_LATENCY_H */

@@ -43,6 +43,7 @@ enum irqpath_probe_id {
 	IRQPATH_P_TDX_DELIVER,
 	IRQPATH_P_GA_LOG,
 	IRQPATH_P_VCPU_WAKE,
+	IRQPATH_P_VCPU_ENTRY,
 	IRQPATH_NR_PROBES
 };
 
@@ -52,6 +53,7 @@ enum irqpath_probe_state {
 	IRQPATH_PROBE_GONE,	/* its module unloaded; back when it reloads */
 	IRQPATH_PROBE_MISMATCH,	/* BTF gives a prototype the hook can't read */
 	IRQPATH_PROBE_UNCHECKED, /* a tracepoint of several forms, no BTF */
+	IRQPATH_PROBE_STANDBY,	/* found, attached only while timing is on */
 };
 
 /* What the kernel's BTF said of the attached symbol's prototype. */
@@ -97,6 +99,7 @@ struct irqpath_probe {
 	kretprobe_handler_t ret;
 	size_t data_size;
 	void *const *tp_funcs;		/* tracepoint probes, per symbol */
+	bool on_demand;			/* a tracepoint only timing needs */
 
 	/* Below: runtime state, under irqpath_probe_mutex. */
 	enum irqpath_probe_state state;
@@ -131,6 +134,7 @@ const char *irqpath_probe_via(const struct irqpath_probe *p);
 u64 irqpath_probe_hits(const struct irqpath_probe *p);
 unsigned long irqpath_probes_missed(void);
 void irqpath_probes_reset(void);
+void irqpath_probes_on_demand(bool on);
 bool irqpath_probes_vm_tracked(u64 seq);
 
 /*

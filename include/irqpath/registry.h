@@ -60,6 +60,7 @@ struct irqpath_vm {
 	struct irqpath_slots owner_slots;
 	struct irqpath_slots signal_slots;	/* pids of other signallers */
 	u64 lat_defer[IRQPATH_SLOTS + 1];	/* per GSI, latency.h */
+	u64 lat_entry[IRQPATH_SLOTS + 1];	/* per vCPU, latency.h */
 	struct irqpath_producer producers[IRQPATH_PRODUCERS]; /* producers.c */
 	struct irqpath_cpu_counts __percpu *pcpu;
 	struct irqpath_counts *base;	/* under irqpath_read_lock */
@@ -115,6 +116,7 @@ unsigned int irqpath_registry_nr_vms(void);
 bool irqpath_vm_call_live(struct irqpath_vm *vm,
 			  bool (*fn)(const void *key, void *arg), void *arg);
 void irqpath_registry_reset(void);
+void irqpath_registry_entry_clear(void);
 void irqpath_registry_flush(void);
 
 /* Module-wide figures shown in `unattributed`. */
@@ -142,18 +144,32 @@ static inline void irqpath_inc_row(struct irqpath_vm *vm,
 	this_cpu_inc(vm->pcpu->other[kind][col]);
 }
 
+/* By the GSI's slot, for a hook that needs it more than once. */
+static inline void irqpath_inc_gsi_slot(struct irqpath_vm *vm,
+					unsigned int slot,
+					enum irqpath_gsi_col col)
+{
+	irqpath_inc_row(vm, IRQPATH_ROW_GSI, slot, col);
+}
+
 static inline void irqpath_inc_gsi(struct irqpath_vm *vm, u32 gsi,
 				   enum irqpath_gsi_col col)
 {
-	irqpath_inc_row(vm, IRQPATH_ROW_GSI,
-			irqpath_slot_get(&vm->gsi_slots, gsi), col);
+	irqpath_inc_gsi_slot(vm, irqpath_slot_get(&vm->gsi_slots, gsi), col);
+}
+
+static inline void irqpath_inc_vcpu_slot(struct irqpath_vm *vm,
+					 unsigned int slot,
+					 enum irqpath_vcpu_col col)
+{
+	irqpath_inc_row(vm, IRQPATH_ROW_VCPU, slot, col);
 }
 
 static inline void irqpath_inc_vcpu(struct irqpath_vm *vm, u32 vcpu_id,
 				    enum irqpath_vcpu_col col)
 {
-	irqpath_inc_row(vm, IRQPATH_ROW_VCPU,
-			irqpath_slot_get(&vm->vcpu_slots, vcpu_id), col);
+	irqpath_inc_vcpu_slot(vm, irqpath_slot_get(&vm->vcpu_slots, vcpu_id),
+			      col);
 }
 
 /* An unattributed VFIO MSI, by the pid that registered its eventfd. */
@@ -163,12 +179,14 @@ static inline void irqpath_inc_owner(struct irqpath_vm *vm, pid_t pid)
 			irqpath_slot_get(&vm->owner_slots, pid), 0);
 }
 
-/* Who signalled a wakeup of gsi; another process is also counted by pid. */
-static inline void irqpath_inc_signal(struct irqpath_vm *vm, u32 gsi,
+/*
+ * Who signalled a wakeup of the GSI in slot; another process is also
+ * counted by pid.
+ */
+static inline void irqpath_inc_signal(struct irqpath_vm *vm, unsigned int slot,
 				      enum irqpath_signal_col col, pid_t pid)
 {
-	irqpath_inc_row(vm, IRQPATH_ROW_SIGNAL,
-			irqpath_slot_get(&vm->gsi_slots, gsi), col);
+	irqpath_inc_row(vm, IRQPATH_ROW_SIGNAL, slot, col);
 	if (col == IRQPATH_SIG_OTHER)
 		irqpath_inc_row(vm, IRQPATH_ROW_OTHER_PID,
 				irqpath_slot_get(&vm->signal_slots, pid), 0);

@@ -16,6 +16,9 @@ t_probes_attached() {
 	# its two forms are told apart by BTF only
 	check "probe irte_changed $(btf_or attached unchecked)" eq irte_changed \
 		"$(probe_state irte_changed)" "$(btf_or attached unchecked)"
+	# kvm_entry is found but hooked only while hop timing is on
+	check "probe vcpu_entry $(btf_or standby unchecked)" eq vcpu_entry \
+		"$(probe_state vcpu_entry)" "$(btf_or standby unchecked)"
 	for p in vmx_deliver irte_update_vmx pi_wakeup tdx_deliver; do
 		check "probe $p missing on AMD" eq "$p" "$(probe_state $p)" missing
 	done
@@ -26,7 +29,7 @@ t_probes_attached() {
 irqfd_inject=ftrace kvm_set_msi=ftrace vmx_deliver=- svm_deliver=ftrace vfio_msi=kretprobe \
 producer_reg=ftrace producer_unreg=ftrace bypass_add=ftrace bypass_del=ftrace \
 irte_update_vmx=- irte_update_svm=ftrace irte_changed=$(btf_or tracepoint -) pi_wakeup=- \
-tdx_deliver=- ga_log=ftrace pi_vcpu_wake=ftrace "
+tdx_deliver=- ga_log=ftrace pi_vcpu_wake=ftrace vcpu_entry=- "
 	# every attached hook's prototype was checked: by BTF, or at build time;
 	# without BTF those BTF would check are attached unchecked
 	check "probes: how each prototype is checked" eq proto \
@@ -35,7 +38,7 @@ tdx_deliver=- ga_log=ftrace pi_vcpu_wake=ftrace "
 irqfd_inject=btf kvm_set_msi=header vmx_deliver=- svm_deliver=btf vfio_msi=btf \
 producer_reg=header producer_unreg=header bypass_add=header bypass_del=header \
 irte_update_vmx=- irte_update_svm=btf irte_changed=btf pi_wakeup=- \
-tdx_deliver=- ga_log=btf pi_vcpu_wake=header " | sed "s/=btf /=$(btf_or btf no-btf) /g")"
+tdx_deliver=- ga_log=btf pi_vcpu_wake=header vcpu_entry=btf " | sed "s/=btf /=$(btf_or btf no-btf) /g")"
 	# the struct kvm_lapic field the delivery hook reads was found by BTF
 	check "probes: private fields $(btf_or found 'unknown, no BTF')" eq layout \
 		"$(probe_column 7 | tr ' ' '\n' | grep -v '=-$' | tr '\n' ' ')" "svm_deliver=$(btf_or btf missing) "
@@ -48,6 +51,7 @@ probes_attached_intel() {
 		 bypass_add bypass_del irte_update_vmx irte_changed pi_wakeup pi_vcpu_wake; do
 		check "probe $p attached" eq "$p" "$(probe_state $p)" attached
 	done
+	check "probe vcpu_entry standby" eq vcpu_entry "$(probe_state vcpu_entry)" standby
 	for p in svm_deliver irte_update_svm ga_log tdx_deliver; do
 		check "probe $p missing on Intel" eq "$p" "$(probe_state $p)" missing
 	done
@@ -57,14 +61,14 @@ probes_attached_intel() {
 irqfd_inject=ftrace kvm_set_msi=ftrace vmx_deliver=ftrace svm_deliver=- vfio_msi=kretprobe \
 producer_reg=ftrace producer_unreg=ftrace bypass_add=ftrace bypass_del=ftrace \
 irte_update_vmx=ftrace irte_update_svm=- irte_changed=tracepoint pi_wakeup=ftrace \
-tdx_deliver=- ga_log=- pi_vcpu_wake=ftrace "
+tdx_deliver=- ga_log=- pi_vcpu_wake=ftrace vcpu_entry=- "
 	check "probes: how each prototype is checked" eq proto \
 		"$(probe_column 6)" \
 		"vm_init=header vm_destroy=header irqfd_wakeup=btf irqfd_defer=header \
 irqfd_inject=btf kvm_set_msi=header vmx_deliver=btf svm_deliver=- vfio_msi=btf \
 producer_reg=header producer_unreg=header bypass_add=header bypass_del=header \
 irte_update_vmx=btf irte_update_svm=- irte_changed=btf pi_wakeup=btf \
-tdx_deliver=- ga_log=- pi_vcpu_wake=header "
+tdx_deliver=- ga_log=- pi_vcpu_wake=header vcpu_entry=btf "
 	# struct kvm_lapic's vcpu and apicv_active, found by BTF
 	check "probes: private fields found" eq layout \
 		"$(probe_column 7 | tr ' ' '\n' | grep -v '=-$' | tr '\n' ' ')" "vmx_deliver=btf "
@@ -299,9 +303,15 @@ t_latency() {
 	check "latency: still off" eq switch "$(cat $D/latency)" 0
 	check "latency: '1' switches it on" sh -c "echo 1 > $D/latency"
 	check "latency: the parameter agrees" eq param "$(cat /sys/module/kvm_irqpath/parameters/latency)" 1
+	check "latency: on, kvm_entry hooked" eq vcpu_entry "$(probe_state vcpu_entry)" \
+		"$(btf_or attached unchecked)"
 	vm_cmd 3 "fire 300"
 	check "latency: 300 fast wakeups, 300 wakeup-to-delivery samples" eq count \
 		"$(lat_count "$A" wakeup_to_delivery) $(lat_buckets "$A" wakeup_to_delivery)" "300 300"
+	# vmfire's vCPUs never run: the first delivery waits for an entry that
+	# never comes, the other 299 queue behind it
+	check "latency: no vCPU entered, no delivery-to-entry sample, 299 merged" eq entry \
+		"$(lat_count "$A" delivery_to_entry) $(stat "$A" latency_merged)" "0 299"
 	set -- $(lat "$A" wakeup_to_delivery)
 	check "latency: their sum is above 0 ns ($2)" test "$2" -gt 0
 	check "latency: no deferred or VFIO samples on A" eq others \
@@ -320,12 +330,17 @@ t_latency() {
 	check "latency: nothing lost" eq lost "$(stat "$A" latency_lost) $(stat "$B" latency_lost)" "0 0"
 	sed 's/^/# latency: /' "$D/vms/$A/latency" | cut -c1-200
 	check "latency: '0' switches it off" sh -c "echo 0 > $D/latency"
+	check "latency: off, kvm_entry unhooked" eq vcpu_entry "$(probe_state vcpu_entry)" \
+		"$(btf_or standby unchecked)"
 	vm_cmd 3 "fire 100"
-	check "latency: off again, the count stays" eq count "$(lat_count "$A" wakeup_to_delivery)" 300
+	check "latency: off again, the counts stay" eq count \
+		"$(lat_count "$A" wakeup_to_delivery) $(stat "$A" latency_merged)" "300 299"
 	check "latency: the parameter switches it too" sh -c "echo 1 > /sys/module/kvm_irqpath/parameters/latency"
 	check "latency: on through the parameter" eq switch "$(cat $D/latency)" 1
 	vm_cmd 3 "fire 50"
-	check "latency: 50 more samples" eq count "$(lat_count "$A" wakeup_to_delivery)" 350
+	# switching on dropped the wait left from before: one waits anew, 49 merge
+	check "latency: 50 more samples, 49 more merged" eq count \
+		"$(lat_count "$A" wakeup_to_delivery) $(stat "$A" latency_merged)" "350 348"
 	echo 1 >"$D/reset"
 	check "latency: reset zeroes the hops" eq hop "$(lat "$A" wakeup_to_delivery)" "0 0"
 	echo 0 >$D/latency

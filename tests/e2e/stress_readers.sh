@@ -41,7 +41,7 @@ kind == "memory" {
 	next
 }
 kind == "probes" {
-	if ($0 !~ /^[a-z_]+ [^ ]+ (attached [0-9]+ (direct|ftrace|kretprobe|tracepoint) (btf|header|no-btf) (btf|missing|-)|(missing|gone|mismatch|unchecked) [0-9]+ - (-|mismatch|no-btf) -)$/)
+	if ($0 !~ /^[a-z_]+ [^ ]+ (attached [0-9]+ (direct|ftrace|kretprobe|tracepoint) (btf|header|no-btf) (btf|missing|-)|(missing|gone|mismatch|unchecked) [0-9]+ - (-|mismatch|no-btf) -|standby [0-9]+ - btf -)$/)
 		bad("not a probe line")
 	else emit($1, $4)
 	next

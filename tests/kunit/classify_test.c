@@ -183,10 +183,12 @@ static void wakeup_outcome(struct kunit *test)
 	for (s = c->steps; *s != W_END; s++) {
 		switch (*s) {
 		case W_BEGIN_A:
-			irqpath_wakeup_begin(&w, &kvm_a, &inject_a, a, 24);
+			irqpath_wakeup_begin(&w, &kvm_a, &inject_a, a,
+					     irqpath_slot_get(&a->gsi_slots, 24));
 			break;
 		case W_BEGIN_B:
-			irqpath_wakeup_begin(&w, &kvm_b, &inject_b, b, 24);
+			irqpath_wakeup_begin(&w, &kvm_b, &inject_b, b,
+					     irqpath_slot_get(&b->gsi_slots, 24));
 			break;
 		case W_DEFER_OWN:
 			KUNIT_EXPECT_TRUE(test, irqpath_wakeup_defer(&w, w.inject));
@@ -384,6 +386,39 @@ static void delivery_path(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, col, p->col);
 }
 
+struct entry_case {
+	const char *name;
+	int apicv;
+	bool in_guest, waits;
+};
+
+static const struct entry_case entry_cases[] = {
+	{ "kicked_in_guest", 0, true, true },
+	{ "kicked_outside", 0, false, true },
+	{ "posted_in_guest", 1, true, false },
+	{ "posted_outside", 1, false, true },
+	{ "unknown_in_guest", -1, true, false },
+	{ "unknown_outside", -1, false, true },
+};
+
+static void entry_case_desc(const struct entry_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(entry, entry_cases, entry_case_desc);
+
+/*
+ * Only a posted interrupt into a vCPU in guest mode reaches it without a VM
+ * entry; with APICv unknown a vCPU in the guest can't be timed honestly.
+ */
+static void entry_waits(struct kunit *test)
+{
+	const struct entry_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, irqpath_entry_waits(c->apicv, c->in_guest), c->waits);
+}
+
 struct within_case {
 	const char *name;
 	unsigned long ip, addr, size;
@@ -504,6 +539,7 @@ static struct kunit_case irqpath_classify_cases[] = {
 	KUNIT_CASE(vfio_userspace_two_vms),
 	KUNIT_CASE(vfio_unknown_eventfd),
 	KUNIT_CASE_PARAM(delivery_path, path_gen_params),
+	KUNIT_CASE_PARAM(entry_waits, entry_gen_params),
 	KUNIT_CASE_PARAM(pi_wakeup_caller, within_gen_params),
 	KUNIT_CASE_PARAM(signaller_class, signal_gen_params),
 	KUNIT_CASE(classify_forget),

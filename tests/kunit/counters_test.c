@@ -87,6 +87,28 @@ static void slot_full_table(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, irqpath_slot_id(s, IRQPATH_SLOT_OTHER, &id));
 }
 
+/*
+ * Lookup finds what get claimed, past collisions too, and claims nothing:
+ * an id without a slot is the overflow row, the table left as it was.
+ */
+static void slot_lookup_claims_nothing(struct kunit *test)
+{
+	struct irqpath_slots *s = new_slots(test);
+	struct irqpath_slots *before = new_slots(test);
+
+	KUNIT_EXPECT_EQ(test, irqpath_slot_lookup(s, 5), IRQPATH_SLOT_OTHER);
+	KUNIT_EXPECT_EQ(test, irqpath_slot_get(s, 5), 5U);
+	KUNIT_EXPECT_EQ(test, irqpath_slot_get(s, 5 + IRQPATH_SLOTS), 6U);
+	KUNIT_EXPECT_EQ(test, irqpath_slot_lookup(s, 5), 5U);
+	KUNIT_EXPECT_EQ(test, irqpath_slot_lookup(s, 5 + IRQPATH_SLOTS), 6U);
+	memcpy(before, s, sizeof(*s));
+	KUNIT_EXPECT_EQ(test, irqpath_slot_lookup(s, 5 + 2 * IRQPATH_SLOTS),
+			IRQPATH_SLOT_OTHER);
+	KUNIT_EXPECT_EQ(test, irqpath_slot_lookup(s, 9), IRQPATH_SLOT_OTHER);
+	KUNIT_EXPECT_EQ(test, irqpath_slot_lookup(s, U32_MAX), IRQPATH_SLOT_OTHER);
+	KUNIT_EXPECT_EQ(test, memcmp(s, before, sizeof(*s)), 0);
+}
+
 /* U32_MAX cannot be stored (id + 1 would be 0, "free"): overflow row, table untouched. */
 static void slot_id_u32_max(struct kunit *test)
 {
@@ -288,6 +310,7 @@ static struct kunit_case irqpath_counters_cases[] = {
 	KUNIT_CASE(slot_dense_gsis),
 	KUNIT_CASE(slot_collisions),
 	KUNIT_CASE(slot_full_table),
+	KUNIT_CASE(slot_lookup_claims_nothing),
 	KUNIT_CASE(slot_id_u32_max),
 	KUNIT_CASE(slot_id_free),
 	KUNIT_CASE_PARAM(slot_same_id_twice, same_id_gen_params),

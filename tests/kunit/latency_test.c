@@ -195,6 +195,7 @@ static void lat_render_rows(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, lat_row(test, "wakeup_to_delivery",
 							 3500 + BIT_ULL(31), want)));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, lat_row(test, "deferred_to_inject", 0, none)));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(text, lat_row(test, "delivery_to_entry", 0, none)));
 	/* and the row is what it should be, counted by hand */
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nwakeup_to_delivery 6 2147487148 0 0 "));
 }
@@ -234,6 +235,44 @@ static void lat_parse_switch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, irqpath_parse_switch(c->buf, c->len), c->ret);
 }
 
+/* What the follower saw at each call: on, and the key then. */
+static int lat_follow_calls;
+static bool lat_follow_seen[4][2];
+
+static void lat_follower(bool on)
+{
+	if (lat_follow_calls < ARRAY_SIZE(lat_follow_seen)) {
+		lat_follow_seen[lat_follow_calls][0] = on;
+		lat_follow_seen[lat_follow_calls][1] = irqpath_latency_on();
+	}
+	lat_follow_calls++;
+}
+
+/*
+ * The follower runs once per real switch, before the key goes on and after
+ * it goes off, so the hooks timing needs are there before any time is
+ * taken; setting the state it already has calls nothing.
+ */
+static void lat_switch_follow(struct kunit *test)
+{
+	lat_follow_calls = 0;
+	irqpath_latency_follow(lat_follower);
+	irqpath_latency_set(true);
+	irqpath_latency_set(true);
+	KUNIT_EXPECT_TRUE(test, irqpath_latency_wanted());
+	irqpath_latency_set(false);
+	irqpath_latency_set(false);
+	irqpath_latency_follow(NULL);
+	irqpath_latency_set(true);
+	irqpath_latency_set(false);
+	KUNIT_EXPECT_FALSE(test, irqpath_latency_wanted());
+	KUNIT_ASSERT_EQ(test, lat_follow_calls, 2);
+	KUNIT_EXPECT_TRUE(test, lat_follow_seen[0][0]);
+	KUNIT_EXPECT_FALSE(test, lat_follow_seen[0][1]);	/* key still off */
+	KUNIT_EXPECT_FALSE(test, lat_follow_seen[1][0]);
+	KUNIT_EXPECT_FALSE(test, lat_follow_seen[1][1]);	/* key already off */
+}
+
 static struct kunit_case irqpath_latency_cases[] = {
 	KUNIT_CASE_PARAM(lat_bucket_edges, bucket_gen_params),
 	KUNIT_CASE(lat_slots_distinct),
@@ -241,6 +280,7 @@ static struct kunit_case irqpath_latency_cases[] = {
 	KUNIT_CASE(lat_record_full_table),
 	KUNIT_CASE(lat_render_rows),
 	KUNIT_CASE_PARAM(lat_parse_switch, switch_gen_params),
+	KUNIT_CASE(lat_switch_follow),
 	{}
 };
 

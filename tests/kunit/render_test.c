@@ -81,7 +81,8 @@ static void render_stats_lines(struct kunit *test)
 			   "deliveries_posted 130\n"
 			   "deliveries_kicked 140\n"
 			   "pi_wakeups 150\n"
-			   "latency_lost 160\n");
+			   "latency_lost 160\n"
+			   "latency_merged 170\n");
 }
 
 /* `gsi` of a VM that saw no GSI: the header line only. */
@@ -433,7 +434,7 @@ static void render_stats_tails(struct kunit *test)
 	irqpath_render_vm_stats(m, val, 5);
 	text = render_text(test, m);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npi_wakeups 0\nlatency_lost 0\n"
-					   "producers_active 5\n"));
+					   "latency_merged 0\nproducers_active 5\n"));
 	KUNIT_EXPECT_EQ(test, (int)strlen(strstr(text, "producers_active")),
 			(int)strlen("producers_active 5\n"));
 
@@ -442,7 +443,7 @@ static void render_stats_tails(struct kunit *test)
 	irqpath_render_unattributed(m, vm, val, 7, 1);
 	text = render_text(test, m);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\npi_wakeups 0\nlatency_lost 0\n"
-					   "vfio_msi_pid_9 2\n"
+					   "latency_merged 0\nvfio_msi_pid_9 2\n"
 					   "probe_missed 7\nvm_alloc_failed 1\n"));
 }
 
