@@ -57,9 +57,12 @@ const char *const irqpath_signal_col_names[IRQPATH_SIG_NR] = {
 /*
  * Called from hard-IRQ context: lock-free open addressing. Ids are mostly
  * dense (vCPU 0..n, GSI 24..n), so the low bits spread them without a hash.
- * Returns IRQPATH_SLOT_OTHER when the table is full, so nothing is lost.
+ * Slots fill in probe order from an id's home and are never freed, so a
+ * free slot on the way is where the id goes (claim) or shows it has none.
+ * IRQPATH_SLOT_OTHER when the table is full, so nothing is lost.
  */
-unsigned int irqpath_slot_find(struct irqpath_slots *s, u32 id)
+static unsigned int irqpath_slot_walk(struct irqpath_slots *s, u32 id,
+				      bool claim)
 {
 	u32 want = id + 1;
 	unsigned int i, n;
@@ -75,6 +78,8 @@ unsigned int irqpath_slot_find(struct irqpath_slots *s, u32 id)
 			return i;
 		if (cur)
 			continue;
+		if (!claim)
+			break;
 		cur = cmpxchg(&s->key[i], 0, want);
 		if (!cur || cur == want)
 			return i;
@@ -82,28 +87,14 @@ unsigned int irqpath_slot_find(struct irqpath_slots *s, u32 id)
 	return IRQPATH_SLOT_OTHER;
 }
 
-/*
- * Slots fill in probe order from an id's home and are never freed, so the
- * first free slot on the way ends the search.
- */
-unsigned int irqpath_slot_lookup_slow(const struct irqpath_slots *s, u32 id)
+unsigned int irqpath_slot_find(struct irqpath_slots *s, u32 id)
 {
-	u32 want = id + 1;
-	unsigned int i, n;
+	return irqpath_slot_walk(s, id, true);
+}
 
-	if (!want)
-		return IRQPATH_SLOT_OTHER;
-
-	for (n = 0, i = id & (IRQPATH_SLOTS - 1); n < IRQPATH_SLOTS;
-	     n++, i = (i + 1) & (IRQPATH_SLOTS - 1)) {
-		u32 cur = READ_ONCE(s->key[i]);
-
-		if (cur == want)
-			return i;
-		if (!cur)
-			break;
-	}
-	return IRQPATH_SLOT_OTHER;
+unsigned int irqpath_slot_lookup_slow(struct irqpath_slots *s, u32 id)
+{
+	return irqpath_slot_walk(s, id, false);
 }
 
 /* Which id a slot holds; false for a free slot and for the overflow row. */

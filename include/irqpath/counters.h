@@ -145,10 +145,10 @@ static inline unsigned int irqpath_slot_get(struct irqpath_slots *s, u32 id)
 	return irqpath_slot_find(s, id);
 }
 
-unsigned int irqpath_slot_lookup_slow(const struct irqpath_slots *s, u32 id);
+unsigned int irqpath_slot_lookup_slow(struct irqpath_slots *s, u32 id);
 
 /* An id's row if it has one, never claiming one: IRQPATH_SLOT_OTHER if not. */
-static inline unsigned int irqpath_slot_lookup(const struct irqpath_slots *s,
+static inline unsigned int irqpath_slot_lookup(struct irqpath_slots *s,
 					       u32 id)
 {
 	unsigned int home = id & (IRQPATH_SLOTS - 1);

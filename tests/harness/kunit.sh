@@ -78,7 +78,7 @@ D=$SRC/drivers/misc/kvm_irqpath
 # drivers/misc/kvm_irqpath/<name> -> <repo>/<target>
 links=(Kconfig:tests/kunit/Kconfig Kbuild:tests/kunit/Kbuild include:include)
 for f in counters latency registry producers rows route render efd_map classify btf_proto; do links+=("$f.c:src/$f.c"); done
-for f in "$REPO"/tests/kunit/*_test.c; do links+=("$(basename "$f"):tests/kunit/$(basename "$f")"); done
+for f in "$REPO"/tests/kunit/*_test.c "$REPO"/tests/kunit/*.h; do links+=("$(basename "$f"):tests/kunit/$(basename "$f")"); done
 
 tree_ok() {
     local l

@@ -1,151 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite of src/registry.c: the per-VM records keyed by the struct kvm
- * address, their lazy discovery from spares, retirement after an RCU grace
- * period, address reuse and reset baselines.
- *
- * The registry is a singleton with a static work item: every case starts
- * from irqpath_registry_init() with the test ops below and ends with
- * irqpath_registry_exit(); irqpath_registry_flush() runs the work (publish,
- * refill spares, unpublish and free the dead) synchronously. UML runs one
- * CPU, so without a sleep nothing else runs between two calls of a case.
+ * KUnit suite of src/registry.c, a VM record's life: keyed by the struct
+ * kvm address, created or lazily discovered from spares, published, retired
+ * after an RCU grace period, its address reused. The fixture is in
+ * registry_fixture.h; the counts kept in records are registry_counts_test.c's.
  */
-#include <kunit/test.h>
-#include <linux/cpumask.h>
-#include <linux/irqflags.h>
-#include <linux/ktime.h>
-#include <linux/limits.h>
-#include <linux/percpu.h>
-#include <linux/pid.h>
-#include <linux/preempt.h>
-#include <linux/rcupdate.h>
-#include <linux/sched.h>
-#include <linux/slab.h>
-#include <linux/string.h>
-
-#include "irqpath/registry.h"
-
-/* IRQPATH_SPARES of registry.c: records kept ready for hard-IRQ discovery. */
-#define TEST_SPARES	16
-/* A struct kvm-like address; only compared, never dereferenced. */
-#define KEY(i)	((const void *)(0xffff888100000000UL + (unsigned long)(i) * 0x8000))
-
-static struct {
-	unsigned long failures0;	/* irqpath_registry_alloc_failures() at init */
-	int published, unpublished;
-	struct irqpath_vm *last_published, *last_unpublished;
-	struct dentry *publish_ret;
-	bool retire_in_publish;	/* the VM dies while its directory is made */
-	bool dir_ok;		/* unpublish only ever saw the dentry publish gave */
-} ops_log;
-
-static char fake_dentry_storage;
-#define FAKE_DENTRY	((struct dentry *)&fake_dentry_storage)
-
-static struct dentry *test_publish(struct irqpath_vm *vm)
-{
-	ops_log.published++;
-	ops_log.last_published = vm;
-	if (ops_log.retire_in_publish) {
-		if (vm->state != IRQPATH_VM_PUBLISHING)
-			ops_log.dir_ok = false;
-		irqpath_vm_retire(vm->key);
-	}
-	return ops_log.publish_ret;
-}
-
-static void test_unpublish(struct irqpath_vm *vm)
-{
-	ops_log.unpublished++;
-	ops_log.last_unpublished = vm;
-	if (vm->dir != FAKE_DENTRY || vm->state != IRQPATH_VM_DEAD)
-		ops_log.dir_ok = false;
-}
-
-static const struct irqpath_registry_ops test_ops = {
-	.publish = test_publish,
-	.unpublish = test_unpublish,
-};
+#include "registry_fixture.h"
 
 static const struct irqpath_registry_ops no_ops = {};
-
-static int registry_test_init(struct kunit *test)
-{
-	memset(&ops_log, 0, sizeof(ops_log));
-	ops_log.publish_ret = FAKE_DENTRY;
-	ops_log.dir_ok = true;
-	ops_log.failures0 = irqpath_registry_alloc_failures();
-	return irqpath_registry_init(&test_ops, IRQPATH_ROWS_DEFAULT);
-}
-
-static void registry_test_exit(struct kunit *test)
-{
-	irqpath_registry_exit();
-	KUNIT_EXPECT_TRUE(test, ops_log.dir_ok);
-}
-
-/* Allocation failures since the case began (the counter is never reset). */
-static unsigned long failures(void)
-{
-	return irqpath_registry_alloc_failures() - ops_log.failures0;
-}
-
-/* VM records allocated and not yet freed: live, or retired and waiting. */
-static unsigned int records(void)
-{
-	unsigned int vms, spares;
-	unsigned long bytes;
-
-	irqpath_registry_memory(&vms, &spares, &bytes);
-	return vms;
-}
-
-static struct irqpath_vm *lookup(const void *key)
-{
-	struct irqpath_vm *vm;
-
-	rcu_read_lock();
-	vm = irqpath_vm_lookup(key);
-	rcu_read_unlock();
-	return vm;
-}
-
-/* irqpath_vm_get is called from hard-IRQ context: call it with IRQs off. */
-static struct irqpath_vm *get_irqs_off(const void *key, pid_t pid)
-{
-	struct irqpath_vm *vm;
-	unsigned long flags;
-
-	local_irq_save(flags);
-	vm = irqpath_vm_get(key, pid);
-	local_irq_restore(flags);
-	return vm;
-}
-
-static struct irqpath_vm *create(const void *key, pid_t pid, const char *comm)
-{
-	struct irqpath_vm *vm;
-
-	preempt_disable();	/* as in the kretprobe of kvm_arch_init_vm */
-	vm = irqpath_vm_create(key, pid, comm);
-	preempt_enable();
-	return vm;
-}
-
-static void count(struct irqpath_vm *vm, int cpu, enum irqpath_counter c, u64 n)
-{
-	per_cpu_ptr(vm->pcpu, cpu)->c[c] += n;
-}
-
-static void expect_name(struct kunit *test, struct irqpath_vm *vm, pid_t pid,
-			u64 seq)
-{
-	char want[64];
-
-	snprintf(want, sizeof(want), "%d-%llu", pid, seq);
-	KUNIT_EXPECT_STREQ(test, vm->name, want);
-}
-
 /* create: findable at once, named "<pid>-<n>", published by the work. */
 static void registry_create_lookup(struct kunit *test)
 {
@@ -437,80 +299,6 @@ static void registry_create_reuses_key(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, vm->comm, "new");
 }
 
-/* snapshot sums every CPU's copy; after a reset it is 0 and then counts increments only. */
-static void registry_reset_baseline(struct kunit *test)
-{
-	struct irqpath_counts *val = kunit_kzalloc(test, sizeof(*val), GFP_KERNEL);
-	struct irqpath_vm *vm = create(KEY(1), 1, "vmm");
-	struct irqpath_vm *un = irqpath_unattributed;
-	char comm[TASK_COMM_LEN];
-	unsigned int ncpus = num_possible_cpus(), slot, i;
-	int cpu;
-
-	KUNIT_ASSERT_NOT_NULL(test, val);
-	KUNIT_ASSERT_NOT_NULL(test, vm);
-	slot = irqpath_slot_get(&vm->gsi_slots, 24);
-	for_each_possible_cpu(cpu) {
-		count(vm, cpu, IRQPATH_IRQFD_FAST, 10);
-		count(un, cpu, IRQPATH_MSI_INJECTS, 4);
-	}
-	preempt_disable();	/* as in a handler: this CPU's row */
-	for (i = 0; i < 10; i++) {
-		irqpath_inc_gsi(vm, 24, IRQPATH_GSI_FAST);
-		irqpath_inc_owner(un, 77);
-	}
-	preempt_enable();
-	irqpath_vm_snapshot(vm, val, comm, true);
-	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 10ULL * ncpus);
-	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_FAST], 10ULL);
-	KUNIT_EXPECT_STREQ(test, comm, "vmm");
-
-	irqpath_registry_reset();
-	irqpath_vm_snapshot(vm, val, NULL, true);
-	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 0ULL);
-	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_FAST], 0ULL);
-	irqpath_vm_snapshot(un, val, NULL, true);
-	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_MSI_INJECTS], 0ULL);
-	KUNIT_EXPECT_EQ(test, val->owner[irqpath_slot_get(&un->owner_slots, 77)], 0ULL);
-
-	/* Counting goes on after the reset: only the new events show. */
-	preempt_disable();
-	irqpath_inc_gsi(vm, 24, IRQPATH_GSI_FAST);
-	preempt_enable();
-	count(vm, raw_smp_processor_id(), IRQPATH_IRQFD_FAST, 3);
-	count(vm, raw_smp_processor_id(), IRQPATH_VCPU_DELIVERIES, 2);
-	count(un, raw_smp_processor_id(), IRQPATH_MSI_INJECTS, 1);
-	irqpath_vm_snapshot(vm, val, NULL, true);
-	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 3ULL);
-	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_VCPU_DELIVERIES], 2ULL);
-	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], 0ULL);
-	KUNIT_EXPECT_EQ(test, val->gsi[slot][IRQPATH_GSI_FAST], 1ULL);
-	irqpath_vm_snapshot(un, val, NULL, true);
-	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_MSI_INJECTS], 1ULL);
-
-	/* A second reset moves the baseline again. */
-	irqpath_registry_reset();
-	irqpath_vm_snapshot(vm, val, NULL, true);
-	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_FAST], 0ULL);
-}
-
-/* A reset taken at U64_MAX - 1, then 3 events: the counter wraps, the snapshot says 3. */
-static void registry_reset_wrap(struct kunit *test)
-{
-	struct irqpath_counts *val = kunit_kzalloc(test, sizeof(*val), GFP_KERNEL);
-	struct irqpath_vm *vm = create(KEY(1), 1, "vmm");
-	int cpu = cpumask_first(cpu_possible_mask);
-
-	KUNIT_ASSERT_NOT_NULL(test, val);
-	KUNIT_ASSERT_NOT_NULL(test, vm);
-	per_cpu_ptr(vm->pcpu, cpu)->c[IRQPATH_IRQFD_WAKEUPS] = U64_MAX - 1;
-	irqpath_registry_reset();
-	count(vm, cpu, IRQPATH_IRQFD_WAKEUPS, 3);
-	KUNIT_EXPECT_EQ(test, per_cpu_ptr(vm->pcpu, cpu)->c[IRQPATH_IRQFD_WAKEUPS], 1ULL);
-	irqpath_vm_snapshot(vm, val, NULL, true);
-	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], 3ULL);
-}
-
 /* A VM retired while a reader holds it under rcu_read_lock stays readable until the unlock. */
 static void registry_rcu_reader(struct kunit *test)
 {
@@ -577,119 +365,6 @@ static void registry_comm_from_pid(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, gone->comm, "?");
 	irqpath_vm_snapshot(gone, val, comm, true);	/* what `info` shows */
 	KUNIT_EXPECT_STREQ(test, comm, "?");
-}
-
-/* Rows in use in the shared table, on all CPUs. */
-static unsigned long rows_used(void)
-{
-	unsigned int per_cpu;
-	unsigned long used;
-	u64 full;
-
-	irqpath_rows_usage(&per_cpu, &used, &full);
-	return used;
-}
-
-/*
- * A retired VM's rows go back to the table once it is freed; the next VM
- * counts from zero, whatever slot it uses.
- */
-static void registry_rows_freed(struct kunit *test)
-{
-	struct irqpath_counts *val = kunit_kzalloc(test, sizeof(*val), GFP_KERNEL);
-	unsigned long used0 = rows_used();
-	struct irqpath_vm *vm;
-	unsigned int i;
-
-	KUNIT_ASSERT_NOT_NULL(test, val);
-	vm = create(KEY(1), 1, "vmm");
-	KUNIT_ASSERT_NOT_NULL(test, vm);
-	preempt_disable();
-	for (i = 0; i < 8; i++) {
-		irqpath_inc_gsi(vm, 24 + i, IRQPATH_GSI_WAKEUPS);
-		irqpath_inc_vcpu(vm, i, IRQPATH_VCOL_DELIVERIES);
-	}
-	preempt_enable();
-	KUNIT_EXPECT_EQ(test, rows_used(), used0 + 16);
-	irqpath_vm_retire(KEY(1));
-	irqpath_registry_flush();
-	KUNIT_EXPECT_EQ(test, rows_used(), used0);
-
-	vm = create(KEY(2), 1, "vmm");
-	KUNIT_ASSERT_NOT_NULL(test, vm);
-	irqpath_vm_snapshot(vm, val, NULL, true);
-	for (i = 0; i < 8; i++) {
-		KUNIT_EXPECT_EQ(test, val->gsi[irqpath_slot_get(&vm->gsi_slots, 24 + i)][0], 0ULL);
-		KUNIT_EXPECT_EQ(test, val->vcpu[irqpath_slot_get(&vm->vcpu_slots, i)][0], 0ULL);
-	}
-}
-
-/*
- * With the table full, a GSI's events go to the VM's "other" row: per-GSI
- * detail is lost, the VM's total is not. A snapshot without rows (what
- * `summary` takes) has the totals and no row at all.
- */
-static void registry_rows_full_other(struct kunit *test)
-{
-	struct irqpath_counts *val = kunit_kzalloc(test, sizeof(*val), GFP_KERNEL);
-	unsigned int i, in_rows = 0, n = IRQPATH_ROWS_MIN + 4;
-	struct irqpath_vm *vm;
-	u64 total;
-
-	KUNIT_ASSERT_NOT_NULL(test, val);
-	irqpath_registry_exit();
-	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&test_ops, IRQPATH_ROWS_MIN), 0);
-	vm = create(KEY(1), 1, "vmm");
-	KUNIT_ASSERT_NOT_NULL(test, vm);
-	preempt_disable();
-	for (i = 0; i < n; i++) {
-		irqpath_inc(vm, IRQPATH_IRQFD_WAKEUPS);
-		irqpath_inc_gsi(vm, 24 + i, IRQPATH_GSI_WAKEUPS);
-	}
-	preempt_enable();
-	irqpath_vm_snapshot(vm, val, NULL, true);
-	for (i = 0; i < IRQPATH_SLOTS; i++)
-		in_rows += val->gsi[i][IRQPATH_GSI_WAKEUPS];
-	total = in_rows + val->gsi[IRQPATH_SLOT_OTHER][IRQPATH_GSI_WAKEUPS];
-	KUNIT_EXPECT_EQ(test, total, (u64)n);
-	KUNIT_EXPECT_LE(test, in_rows, IRQPATH_ROWS_MIN);
-	KUNIT_EXPECT_GE(test, val->gsi[IRQPATH_SLOT_OTHER][IRQPATH_GSI_WAKEUPS], 4ULL);
-	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], (u64)n);
-
-	irqpath_vm_snapshot(vm, val, NULL, false);
-	KUNIT_EXPECT_EQ(test, val->c[IRQPATH_IRQFD_WAKEUPS], (u64)n);
-	for (i = 0; i <= IRQPATH_SLOTS; i++)
-		KUNIT_EXPECT_EQ(test, val->gsi[i][IRQPATH_GSI_WAKEUPS], 0ULL);
-
-	irqpath_registry_exit();
-	KUNIT_ASSERT_EQ(test, irqpath_registry_init(&test_ops, IRQPATH_ROWS_DEFAULT), 0);
-}
-
-/* memory: VM records (live and waiting to be freed), spares, and the bytes of every record. */
-static void registry_memory(struct kunit *test)
-{
-	size_t rec = sizeof(struct irqpath_vm) + sizeof(struct irqpath_counts) +
-		     sizeof(struct irqpath_cpu_counts) * num_possible_cpus();
-	unsigned int vms, spares;
-	unsigned long bytes;
-
-	irqpath_registry_memory(&vms, &spares, &bytes);
-	KUNIT_EXPECT_EQ(test, vms, 0U);
-	KUNIT_EXPECT_EQ(test, spares, TEST_SPARES);
-	KUNIT_EXPECT_EQ(test, bytes, (TEST_SPARES + 1) * rec);	/* + unattributed */
-
-	KUNIT_ASSERT_NOT_NULL(test, create(KEY(1), 1, "vmm"));
-	KUNIT_ASSERT_NOT_NULL(test, create(KEY(2), 1, "vmm"));
-	irqpath_registry_memory(&vms, &spares, &bytes);
-	KUNIT_EXPECT_EQ(test, vms, 2U);
-	KUNIT_EXPECT_EQ(test, spares, TEST_SPARES - 2);
-
-	irqpath_vm_retire(KEY(1));
-	irqpath_registry_flush();	/* frees one, refills the spares */
-	irqpath_registry_memory(&vms, &spares, &bytes);
-	KUNIT_EXPECT_EQ(test, vms, 1U);
-	KUNIT_EXPECT_EQ(test, spares, TEST_SPARES);
-	KUNIT_EXPECT_EQ(test, bytes, (TEST_SPARES + 2) * rec);
 }
 
 /* Ops without callbacks: records still go live and die, with no directory. */
@@ -781,78 +456,6 @@ static void registry_vm_of_pid(struct kunit *test)
 	rcu_read_unlock();
 }
 
-/* Producer rows: add, re-add (resets the row), IRTE updates, delete, copy in table order. */
-static void registry_producers(struct kunit *test)
-{
-	struct irqpath_producer *out = kunit_kcalloc(test, IRQPATH_PRODUCERS, sizeof(*out),
-						     GFP_KERNEL);
-	struct irqpath_vm *vm = create(KEY(1), 1, "vmm");
-
-	KUNIT_ASSERT_NOT_NULL(test, out);
-	KUNIT_ASSERT_NOT_NULL(test, vm);
-	KUNIT_EXPECT_EQ(test, irqpath_producers_copy(vm, out), 0U);
-	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 0, 24), -EINVAL);
-	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, -3, 24), -EINVAL);
-	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 40, 24), 0);
-	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 41, 25), 0);
-	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 42, 26), 0);
-
-	irqpath_producer_irte(vm, 41, true);
-	irqpath_producer_irte(vm, 42, true);
-	irqpath_producer_irte(vm, 42, false);
-	irqpath_producer_irte(vm, 99, true);	/* unknown irq: nothing */
-	irqpath_producer_irte(vm, 0, true);
-	KUNIT_ASSERT_EQ(test, irqpath_producers_copy(vm, out), 3U);
-	KUNIT_EXPECT_EQ(test, out[0].irq, 40);
-	KUNIT_EXPECT_EQ(test, out[0].gsi, 24U);
-	KUNIT_EXPECT_EQ(test, out[0].mode, IRQPATH_PRODUCER_CONNECTED);
-	KUNIT_EXPECT_EQ(test, out[0].updates, 0U);
-	KUNIT_EXPECT_EQ(test, out[1].irq, 41);
-	KUNIT_EXPECT_EQ(test, out[1].mode, IRQPATH_PRODUCER_POSTED);
-	KUNIT_EXPECT_EQ(test, out[1].updates, 1U);
-	KUNIT_EXPECT_EQ(test, out[2].irq, 42);
-	KUNIT_EXPECT_EQ(test, out[2].mode, IRQPATH_PRODUCER_REMAPPED);
-	KUNIT_EXPECT_EQ(test, out[2].updates, 2U);
-
-	/* Deleting frees the row for the next producer; unknown and invalid irqs are ignored. */
-	irqpath_producer_del(vm, 40);
-	irqpath_producer_del(vm, 40);
-	irqpath_producer_del(vm, 77);
-	irqpath_producer_del(vm, -1);
-	KUNIT_ASSERT_EQ(test, irqpath_producers_copy(vm, out), 2U);
-	KUNIT_EXPECT_EQ(test, out[0].irq, 41);
-	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 50, 30), 0);
-	KUNIT_ASSERT_EQ(test, irqpath_producers_copy(vm, out), 3U);
-	KUNIT_EXPECT_EQ(test, out[0].irq, 50);	/* took the first free row */
-
-	/* Added again (the IRQ re-registered): one row, back to connected with a new gsi. */
-	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 41, 33), 0);
-	KUNIT_ASSERT_EQ(test, irqpath_producers_copy(vm, out), 3U);
-	KUNIT_EXPECT_EQ(test, out[1].irq, 41);
-	KUNIT_EXPECT_EQ(test, out[1].gsi, 33U);
-	KUNIT_EXPECT_EQ(test, out[1].mode, IRQPATH_PRODUCER_CONNECTED);
-	KUNIT_EXPECT_EQ(test, out[1].updates, 0U);
-}
-
-/* A VM holds IRQPATH_PRODUCERS producers; one more is -ENOSPC and changes nothing. */
-static void registry_producers_full(struct kunit *test)
-{
-	struct irqpath_producer *out = kunit_kcalloc(test, IRQPATH_PRODUCERS, sizeof(*out),
-						     GFP_KERNEL);
-	struct irqpath_vm *vm = create(KEY(1), 1, "vmm");
-	int i;
-
-	KUNIT_ASSERT_NOT_NULL(test, out);
-	KUNIT_ASSERT_NOT_NULL(test, vm);
-	for (i = 1; i <= IRQPATH_PRODUCERS; i++)
-		KUNIT_ASSERT_EQ(test, irqpath_producer_add(vm, i, i), 0);
-	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, IRQPATH_PRODUCERS + 1, 0), -ENOSPC);
-	KUNIT_EXPECT_EQ(test, irqpath_producer_add(vm, 5, 55), 0);	/* known irq still fits */
-	KUNIT_ASSERT_EQ(test, irqpath_producers_copy(vm, out), (unsigned int)IRQPATH_PRODUCERS);
-	KUNIT_EXPECT_EQ(test, out[IRQPATH_PRODUCERS - 1].irq, IRQPATH_PRODUCERS);
-	KUNIT_EXPECT_EQ(test, out[4].gsi, 55U);
-}
-
 #define MANY_VMS	10000
 
 /* 10 000 VMs: each is found by key and by pid, and 10 000 lookups stay fast (short hash chains). */
@@ -930,17 +533,10 @@ static struct kunit_case irqpath_registry_cases[] = {
 	KUNIT_CASE(registry_retire_pending),
 	KUNIT_CASE(registry_retire_while_publishing),
 	KUNIT_CASE(registry_create_reuses_key),
-	KUNIT_CASE(registry_reset_baseline),
-	KUNIT_CASE(registry_reset_wrap),
 	KUNIT_CASE(registry_rcu_reader),
 	KUNIT_CASE(registry_name_long_pid),
 	KUNIT_CASE(registry_comm_from_pid),
 	KUNIT_CASE(registry_vm_of_pid),
-	KUNIT_CASE(registry_producers),
-	KUNIT_CASE(registry_producers_full),
-	KUNIT_CASE(registry_memory),
-	KUNIT_CASE(registry_rows_freed),
-	KUNIT_CASE(registry_rows_full_other),
 	KUNIT_CASE(registry_no_ops),
 	KUNIT_CASE(registry_exit_cleans_up),
 	KUNIT_CASE_SLOW(registry_many_vms),
