@@ -5,6 +5,7 @@
 # no 9p host root and no bpftrace. Bochs runs about 50 M instructions/s.
 . /tests/e2e/lib.sh
 . /tests/e2e/irqfd.sh
+. /tests/e2e/latency.sh
 . /tests/e2e/lifetime.sh
 . /tests/e2e/control.sh
 

@@ -5,6 +5,7 @@
 # irqfd wakeup, one fast-path delivery and one LAPIC delivery.
 . /tests/e2e/lib.sh
 . /tests/e2e/irqfd.sh
+. /tests/e2e/latency.sh
 . /tests/e2e/lifetime.sh
 . /tests/e2e/control.sh
 . /tests/e2e/vfio.sh

@@ -11,6 +11,7 @@ for w in $(cat /proc/cmdline); do
 done
 . /tests/e2e/lib.sh
 . /tests/e2e/irqfd.sh
+. /tests/e2e/latency.sh
 . /tests/e2e/lifetime.sh
 . /tests/e2e/control.sh
 . /tests/e2e/vfio.sh

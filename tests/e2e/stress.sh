@@ -47,6 +47,7 @@ ST=/tmp/stress
 ST_STOP=$ST/stop
 ST_GEN=$ST/gen
 ST_AWK=$ST/check.awk
+ST_LINES=$ST/lines
 mkdir -p $ST
 
 has_vfio() { [ -e /sys/bus/pci/drivers/vfio-pci ]; }
