@@ -523,6 +523,15 @@ static void irqpath_attach(struct irqpath_probe *p, struct irqpath_btf_set *set)
 	}
 }
 
+/* Off its tracepoint; returns once no handler of it runs. */
+static int irqpath_tp_unregister(struct irqpath_probe *p)
+{
+	int ret = tracepoint_probe_unregister(p->tp, p->tp_func, p);
+
+	tracepoint_synchronize_unregister();
+	return ret;
+}
+
 static void irqpath_detach(struct irqpath_probe *p,
 			   enum irqpath_probe_state state)
 {
@@ -536,8 +545,7 @@ static void irqpath_detach(struct irqpath_probe *p,
 	if (p->state == IRQPATH_PROBE_STANDBY) {
 		p->tp = NULL;		/* found, never registered */
 	} else if (p->tp_funcs) {
-		ret = tracepoint_probe_unregister(p->tp, p->tp_func, p);
-		tracepoint_synchronize_unregister();
+		ret = irqpath_tp_unregister(p);
 		p->tp = NULL;
 	} else if (p->ret) {
 		unregister_kretprobe(&p->krp);
@@ -610,8 +618,7 @@ void irqpath_probes_on_demand(bool on)
 		if (on && p->state == IRQPATH_PROBE_STANDBY) {
 			irqpath_tp_register(p);
 		} else if (!on && p->state == IRQPATH_PROBE_ATTACHED) {
-			ret = tracepoint_probe_unregister(p->tp, p->tp_func, p);
-			tracepoint_synchronize_unregister();
+			ret = irqpath_tp_unregister(p);
 			if (ret)
 				pr_err("unregister probe %s failed: %d\n",
 				       p->name, ret);

@@ -135,13 +135,17 @@ struct irqpath_slots {
 
 unsigned int irqpath_slot_find(struct irqpath_slots *s, u32 id);
 
-/* An id's row: the common case, its home slot already its own, inline. */
+/* The common case, inline: id's home slot is already its own. */
+static inline bool irqpath_slot_at_home(const struct irqpath_slots *s, u32 id)
+{
+	return READ_ONCE(s->key[id & (IRQPATH_SLOTS - 1)]) == id + 1 && id + 1;
+}
+
+/* An id's row, claimed if it has none. */
 static inline unsigned int irqpath_slot_get(struct irqpath_slots *s, u32 id)
 {
-	unsigned int home = id & (IRQPATH_SLOTS - 1);
-
-	if (likely(READ_ONCE(s->key[home]) == id + 1 && id + 1))
-		return home;
+	if (likely(irqpath_slot_at_home(s, id)))
+		return id & (IRQPATH_SLOTS - 1);
 	return irqpath_slot_find(s, id);
 }
 
@@ -151,10 +155,8 @@ unsigned int irqpath_slot_lookup_slow(struct irqpath_slots *s, u32 id);
 static inline unsigned int irqpath_slot_lookup(struct irqpath_slots *s,
 					       u32 id)
 {
-	unsigned int home = id & (IRQPATH_SLOTS - 1);
-
-	if (likely(READ_ONCE(s->key[home]) == id + 1 && id + 1))
-		return home;
+	if (likely(irqpath_slot_at_home(s, id)))
+		return id & (IRQPATH_SLOTS - 1);
 	return irqpath_slot_lookup_slow(s, id);
 }
 
