@@ -1,5 +1,6 @@
 # Install targets; included by the top-level Makefile (which defines KDIR and `module`).
-#   make install        the module for KDIR's kernel (+ depmod) and irqpath in $(PREFIX)/sbin
+#   make install        the module for KDIR's kernel (+ depmod), and install-tool
+#   make install-tool   irqpath in $(PREFIX)/sbin, its parts in $(PREFIX)/lib/kvm_irqpath
 #   make dkms-install   sources to /usr/src/kvm_irqpath-$(VERSION), then dkms add/build/install
 #   make dkms-remove    dkms remove --all and the sources
 # A plain install goes to /lib/modules/<kver>/extra; DESTDIR stages it elsewhere.
@@ -10,14 +11,19 @@ KVER ?= $(shell awk -F'"' '/UTS_RELEASE/ { print $$2 }' $(KDIR)/include/generate
 DKMS_SRC := /usr/src/kvm_irqpath-$(VERSION)
 DKMS_FILES := Kbuild compat.mk VERSION LICENSE dkms.conf src include
 
-.PHONY: install dkms-install dkms-remove
+.PHONY: install install-tool dkms-install dkms-remove
 
-install: module
+install: module install-tool
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra modules_install
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(KVER)
-	install -D -m 0755 scripts/irqpath $(DESTDIR)$(PREFIX)/sbin/irqpath
 
-dkms-install:
+# irqpath looks for its parts beside itself, then in ../lib/kvm_irqpath.
+install-tool:
+	install -D -m 0755 scripts/irqpath $(DESTDIR)$(PREFIX)/sbin/irqpath
+	install -d $(DESTDIR)$(PREFIX)/lib/kvm_irqpath
+	install -m 0644 scripts/irqpath_*.py $(DESTDIR)$(PREFIX)/lib/kvm_irqpath/
+
+dkms-install: install-tool
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
 	cp -r $(DKMS_FILES) $(DKMS_SRC)/
@@ -26,7 +32,6 @@ dkms-install:
 	# --force: the sources may have changed under the same VERSION
 	dkms build --force -m kvm_irqpath -v $(VERSION) $(if $(KVER),-k $(KVER))
 	dkms install --force -m kvm_irqpath -v $(VERSION) $(if $(KVER),-k $(KVER))
-	install -D -m 0755 scripts/irqpath $(PREFIX)/sbin/irqpath
 
 dkms-remove:
 	-dkms remove -m kvm_irqpath -v $(VERSION) --all

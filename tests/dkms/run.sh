@@ -112,8 +112,8 @@ fi
 (cd "$REPO" && cp -r --parents $(mkvar MAKEFILE_LIST) scripts "$tmp/")
 ( cd "$tmp" && REPO=$tmp && check "make install DESTDIR (plain, $K61)" \
       mk -j"$(nproc)" install KDIR="/lib/modules/$K61/build" DESTDIR="$tmp/root" PREFIX=/usr/local
-  check "plain: module, modules.dep and irqpath staged" sh -c \
-      "ls root/lib/modules/$K61/extra/kvm_irqpath.ko* && grep -q kvm_irqpath root/lib/modules/$K61/modules.dep && test -x root/usr/local/sbin/irqpath"
+  check "plain: module, modules.dep, irqpath and its parts staged" sh -c \
+      "ls root/lib/modules/$K61/extra/kvm_irqpath.ko* && grep -q kvm_irqpath root/lib/modules/$K61/modules.dep && test -x root/usr/local/sbin/irqpath && test -f root/usr/local/lib/kvm_irqpath/irqpath_tree.py"
   echo "$n $fail" >"$tmp/counts" )
 read -r n fail <"$tmp/counts"
 

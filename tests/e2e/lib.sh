@@ -238,3 +238,15 @@ tracer_unload() { rmmod kvm_irqpath; }
 
 # A VM's directory appears once the work item has run.
 wait_vm() { wait_for 100 has_one_vm "$1"; }
+
+# tree_dump [name]: the module's files as they are now, for scripts/irqpath's host tests
+# (tests/tool/trees): copied (debugfs files have no size for tar), then printed as
+# "TREE[ name]| " lines of base64 of a gzipped tar. Control files left out.
+tree_dump() {
+	rm -rf /tmp/tree
+	mkdir -p /tmp/tree
+	(cd "$D/.." && find kvm_irqpath -type d) | while read -r d; do mkdir -p "/tmp/tree/$d"; done
+	(cd "$D/.." && find kvm_irqpath -type f ! -name reset ! -path kvm_irqpath/latency) |
+		while read -r f; do cat "$D/../$f" >"/tmp/tree/$f"; done
+	tar -C /tmp/tree -cf - kvm_irqpath | gzip -9 | base64 | sed "s/^/TREE${1:+ $1}| /"
+}

@@ -184,19 +184,7 @@ vmm_demo() {
 			hostroot_run python3 "$(hostrepo)/scripts/irqpath" $a
 		done
 	} 2>&1 | sed 's/^/DEMO| /'
-	vmm_tree
-}
-
-# The module's files as they are now, for scripts/irqpath's host tests
-# (tests/tool/trees/vmm): copied (debugfs files have no size for tar), then
-# printed as "TREE| " lines of base64 of a gzipped tar. Control files left out.
-vmm_tree() {
-	rm -rf /tmp/tree
-	mkdir -p /tmp/tree
-	(cd "$D/.." && find kvm_irqpath -type d) | while read -r d; do mkdir -p "/tmp/tree/$d"; done
-	(cd "$D/.." && find kvm_irqpath -type f ! -name reset ! -path kvm_irqpath/latency) |
-		while read -r f; do cat "$D/../$f" >"/tmp/tree/$f"; done
-	tar -C /tmp/tree -cf - kvm_irqpath | gzip -9 | base64 | sed 's/^/TREE| /'
+	tree_dump   # tests/tool/trees/vmm
 }
 
 t_vmm() {

@@ -1,7 +1,7 @@
 # Test-harness targets; included by the top-level Makefile.
 # Every apt below retries a transient download error (tests/harness/apt.conf).
 export APT_CONFIG := $(CURDIR)/tests/harness/apt.conf
-.PHONY: check demo demo-vmfire guest-shell kernels deps
+.PHONY: check demo demo-vmfire trees guest-shell kernels deps
 
 deps:
 	tests/harness/deps.sh
@@ -17,6 +17,11 @@ demo: deps
 # The synthetic demo: vmfire VMs and the edu device through VFIO.
 demo-vmfire: deps
 	tests/harness/demo.sh
+
+# demo-vmfire, keeping the files it dumps as tests/tool/trees/demo and vfio (irqpath's
+# host tests): after a format change, re-record, then mend the values tests/tool/run.sh names.
+trees: deps
+	RECORD_TREES=1 tests/harness/demo.sh
 
 guest-shell: deps
 	tests/harness/guest-shell.sh 6.12

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Host-side tests of scripts/irqpath against debugfs trees recorded from make demo-like
-# runs (trees/demo: two VMs with irqfd traffic; trees/vfio: a VFIO VM with a bypass
-# producer and an unattributed vfio_msi_pid line; trees/vmm: from make demo, a real QEMU
-# VM with vhost-net and virtio-blk, its signallers and latency, hop timing on). Needs python3 and root (the
+# Host-side tests of scripts/irqpath against debugfs trees the module wrote: trees/demo and
+# trees/vfio from `make trees` (make demo-vmfire's dumps: vmfire VMs with irqfd writes on MSI
+# and IOAPIC routes, edufire's VM before and after its MSI eventfd became an irqfd, with a
+# bypass producer, and a two-VM VMM's unattributed MSIs; hop timing on); trees/vmm from
+# make demo (a real QEMU VM with vhost-net and virtio-blk). Needs python3 and root (the
 # not-root case drops to nobody with setpriv; PYTHON overrides /usr/bin/python3).
 # Prints TAP-like lines, then "tool: N passed, N failed"; exits non-zero on a failure.
 set -uo pipefail
@@ -32,22 +33,25 @@ rc_is() {   # rc_is <rc> <stderr pattern> <args...>
 # -- one VM table per tree --
 table_demo() {
     ip --root "$T/demo" >"$TMP/o" && cat "$TMP/o" &&
-    grep -Eq '^159-1 +159 +vmfire +1000 +0 +200 +0 +0 +0/0 +1200$' "$TMP/o" &&
-    grep -Eq '^166-2 +166 +vmfire +0 +300 +0 +0 +0 +0/0 +0$' "$TMP/o" &&
-    grep -Eq '^unattributed +- +- +0 +0 +0 +0 +0 +- +0$' "$TMP/o" &&
-    has "$TMP/o" "159-1: no VFIO interrupts seen" && has "$TMP/o" "166-2: no VFIO interrupts seen"
+    head -1 "$TMP/o" | grep -Eq '^vm +pid +comm +irqfd +fast +deferred +injects +signal_msi +deliveries +vfio_user +vfio_irqfd +posted +dlv_posted +dlv_kicked +pi_wakeups$' &&
+    grep -Eq '^175-3 +175 +vmfire +1000 +1000 +0 +0 +200 +1200 +0 +0 +0/0 +0 +1200 +0$' "$TMP/o" &&
+    grep -Eq '^182-4 +182 +vmfire +300 +0 +300 +2 +0 +0 +0 +0 +0/0 +0 +0 +0$' "$TMP/o" &&
+    grep -Eq '^189-5 +189 +edufire +0 +0 +0 +0 +0 +0 +10 +0 +0/0 +0 +0 +0$' "$TMP/o" &&
+    grep -Eq '^unattributed +- +- +0 +0 +0 +0 +0 +0 +20 +0 +0/0 +0 +0 +0$' "$TMP/o" &&
+    has "$TMP/o" "175-3: no VFIO interrupts seen" && has "$TMP/o" "182-4: no VFIO interrupts seen" &&
+    has "$TMP/o" "189-5: 10 of 10 VFIO MSIs went to userspace: no irqfd on these eventfds"
 }
 table_vfio() {
     ip --root "$T/vfio" >"$TMP/o" && cat "$TMP/o" &&
-    grep -Eq '^238-5 +238 +edufire +40 +0 +0 +10 +40 +0/1 +40$' "$TMP/o" &&
-    has "$TMP/o" "unattributed VFIO MSIs by VMM pid: 223: 20" &&
-    has "$TMP/o" "238-5: 50 VFIO MSIs: 10 to userspace, 40 on irqfds; 0 of 1 vectors posted"
+    grep -Eq '^189-5 +189 +edufire +40 +40 +0 +0 +0 +40 +10 +40 +0/1 +0 +40 +0$' "$TMP/o" &&
+    has "$TMP/o" "unattributed VFIO MSIs by VMM pid: 159: 20" &&
+    has "$TMP/o" "189-5: 50 VFIO MSIs: 10 to userspace, 40 on irqfds; 0 of 1 vectors posted"
 }
-t "table: demo tree, path split and verdicts" table_demo
+t "table: demo tree, summary's columns and verdicts" table_demo
 t "table: vfio tree, posted 0/1, unattributed pid line, verdict" table_vfio
 table_vmm() {
     ip --root "$T/vmm" >"$TMP/o" && cat "$TMP/o" &&
-    grep -Eq '^189-1 +189 +qemu-system-x86 +408 +0 +0 +0 +0 +0/0 +3653$' "$TMP/o" &&
+    grep -Eq '^189-1 +189 +qemu-system-x86 +408 +408 +0 +0 +0 +3653 +0 +0 +0/0 +0 +3653 +0$' "$TMP/o" &&
     has "$TMP/o" "189-1: no VFIO interrupts seen"
 }
 t "table: vmm tree, a real QEMU VM" table_vmm
@@ -70,12 +74,15 @@ json_vfio() {
     ip --root "$T/vfio" --json >"$TMP/j" && "$PY" - "$TMP/j" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-vm = [v for v in d["vms"] if v["name"] == "238-5"][0]
+vm = [v for v in d["vms"] if v["name"] == "189-5"][0]
 assert vm["producers"] == [{"irq": 25, "gsi": 24, "mode": "connected", "updates": 0}], vm["producers"]
-assert vm["gsi"] == [{"gsi": 24, "wakeups": 40, "fast": 40, "deferred": 0, "injects": 0}], vm["gsi"]
-assert vm["vcpus"] == [{"vcpu": 0, "deliveries": 40}]
-assert d["unattributed_vfio_msi_by_pid"] == {"223": 20}
-assert d["unattributed"]["vfio_msi_userspace"] == 20 and "vfio_msi_pid_223" not in d["unattributed"]
+assert vm["gsi"] == [{"gsi": 24, "wakeups": 40, "fast": 40, "deferred": 0, "injects": 0,
+                      "route": "msi:vec=48,dest=0,phys,fixed,edge", "irq": 40, "vhost": 0,
+                      "vmm": 0, "other": 0}], vm["gsi"]
+assert vm["vcpus"] == [{"vcpu": 0, "deliveries": 40, "posted": 0, "kicked": 40, "pi_wakeups": 0}], vm["vcpus"]
+assert d["summary"][-1]["vm"] == "unattributed" and d["summary"][-1]["vfio_user"] == 20
+assert d["unattributed_vfio_msi_by_pid"] == {"159": 20}
+assert d["unattributed"]["vfio_msi_userspace"] == 20 and "vfio_msi_pid_159" not in d["unattributed"]
 assert vm["verdict"].startswith("50 VFIO MSIs")
 PY
 }
@@ -107,26 +114,32 @@ types = {}
 for l in open(sys.argv[1]).read().splitlines():
     if l.startswith("# HELP "):
         continue
-    m = re.match(r"# TYPE (\w+) (counter|gauge)$", l)
+    m = re.match(r"# TYPE (\w+) (counter|gauge|histogram)$", l)
     if m:
         assert m[1] not in types, l
         types[m[1]] = m[2]
         continue
-    m = re.match(r'([a-z_]+)(\{([a-z_]+="[^"\\]*",?)*\})? (\d+)$', l)
+    m = re.match(r'([a-z_]+)(\{([a-z_]+="[^"\\]*",?)*\})? ([0-9][0-9.e+-]*)$', l)
     assert m, l
+    hist = re.sub(r"_(bucket|sum|count)$", "", m[1])
+    if types.get(hist) == "histogram":
+        assert m[1] == hist + "_sum" or float(m[4]).is_integer(), l
+        continue
     assert types.get(m[1]) == ("counter" if m[1].endswith("_total") else "gauge"), l
+    assert m[4].isdigit(), l
+assert "histogram" in types.values(), types
 print(len(types), "families")
 PY
 }
 prom_values() {
     ip --root "$T/vfio" --prometheus >"$TMP/p" &&
     has "$TMP/p" '# TYPE kvm_irqpath_irqfd_wakeups_total counter' &&
-    has "$TMP/p" 'kvm_irqpath_irqfd_wakeups_total{vm="159-1",pid="159",comm="vmfire"} 1500' &&
-    has "$TMP/p" 'kvm_irqpath_vfio_msi_userspace_total{vm="238-5",pid="238",comm="edufire"} 10' &&
-    has "$TMP/p" 'kvm_irqpath_producers_active{vm="238-5",pid="238",comm="edufire"} 1' &&
+    has "$TMP/p" 'kvm_irqpath_irqfd_wakeups_total{vm="175-3",pid="175",comm="vmfire"} 1000' &&
+    has "$TMP/p" 'kvm_irqpath_vfio_msi_userspace_total{vm="189-5",pid="189",comm="edufire"} 10' &&
+    has "$TMP/p" 'kvm_irqpath_producers_active{vm="189-5",pid="189",comm="edufire"} 1' &&
     has "$TMP/p" '# TYPE kvm_irqpath_producers_active gauge' &&
-    has "$TMP/p" 'kvm_irqpath_gsi_deferred_total{vm="166-2",pid="166",comm="vmfire",gsi="5"} 300' &&
-    has "$TMP/p" 'kvm_irqpath_unattributed_vfio_msi_by_pid_total{pid="223"} 20' &&
+    has "$TMP/p" 'kvm_irqpath_gsi_deferred_total{vm="182-4",pid="182",comm="vmfire",gsi="5"} 300' &&
+    has "$TMP/p" 'kvm_irqpath_unattributed_vfio_msi_by_pid_total{pid="159"} 20' &&
     has "$TMP/p" 'kvm_irqpath_probe_attached{probe="vmx_deliver",symbol="-"} 0'
 }
 t "--prometheus: HELP/TYPE, sample syntax, counters end in _total" prom_syntax
@@ -153,13 +166,28 @@ prom_hist() {   # cumulative buckets in seconds, _sum and _count, signallers
 }
 t "--prometheus: vmm latency histogram and signallers, exact" prom_hist
 
-# -- --hist: a tree from before hop timing says so --
-hist_old() {
-    ip --root "$T/demo" --hist 159 >"$TMP/o" && cat "$TMP/o" &&
-    has "$TMP/o" "VM 159-1  pid 159  comm vmfire" &&
+# -- --hist --
+hist_old() {   # the demo tree less its latency files, as a module before hop timing
+    cp -r "$T/demo" "$TMP/old" && rm "$TMP"/old/vms/*/latency &&
+    ip --root "$TMP/old" --hist 175 >"$TMP/o" && cat "$TMP/o" &&
+    has "$TMP/o" "VM 175-3  pid 175  comm vmfire" &&
     has "$TMP/o" "  no latency file: the module predates hop timing"
 }
 t "--hist PID: a module without latency files" hist_old
+hist_demo() {   # 1000 fast-path wakeups: 1000 samples in the bars; hops without samples not drawn
+    ip --root "$T/demo" --hist 175-3 >"$TMP/o" && cat "$TMP/o" &&
+    has "$TMP/o" "wakeup_to_delivery (ns): 1000 samples, mean 10251 ns" &&
+    grep -Eq '^\[512, 1K\) +981 \|@{52}\|$' "$TMP/o" &&
+    [ "$(awk -F'|' '/^\[/ { split($1, a, " "); s += a[length(a)] } END { print s }' "$TMP/o")" = 1000 ] &&
+    ! grep -Eq '^(vfio_to_wakeup|deferred_to_inject|delivery_to_entry)' "$TMP/o"
+}
+t "--hist NAME: the demo tree's wakeup_to_delivery bars" hist_demo
+hist_none() {   # a VM no hop saw (its MSIs went to the VMM) says why there are no bars
+    ip --root "$T/demo" --hist 189-5 >"$TMP/o" && cat "$TMP/o" &&
+    grep -q "^  no samples: no interrupt of this VM crossed a hop while hop timing was on " "$TMP/o" &&
+    ! grep -q '^\[' "$TMP/o"
+}
+t "--hist: a VM without samples" hist_none
 hist_vmm() {   # bars as bpftrace's hist(): bounds, counts that add up, the longest bar full
     ip --root "$T/vmm" --hist 189-1 >"$TMP/o" && cat "$TMP/o" &&
     has "$TMP/o" "wakeup_to_delivery (ns): 408 samples, mean 56554 ns" &&
@@ -173,12 +201,13 @@ t "--hist NAME: the vmm tree's wakeup_to_delivery bars" hist_vmm
 # -- --vm --
 vm_detail() {
     ip --root "$T/vfio" --vm "$1" >"$TMP/o" && cat "$TMP/o" &&
-    grep -q '^VM 238-5  pid 238  comm edufire  kvm 00000000569b7344  found create$' "$TMP/o" &&
+    grep -q '^VM 189-5  pid 189  comm edufire  kvm 00000000975ae8ca  found create$' "$TMP/o" &&
     grep -Eq '^ +vfio_msi_userspace +10$' "$TMP/o" && grep -Eq '^ +25 +24 +connected +0$' "$TMP/o" &&
-    grep -Eq '^ +24 +40 +40 +0 +0$' "$TMP/o" && ! grep -q 159-1 "$TMP/o"
+    grep -Eq '^ +24 +40 +40 +0 +0 +msi:vec=48,dest=0,phys,fixed,edge +40 +0 +0 +0$' "$TMP/o" &&
+    ! grep -q 175-3 "$TMP/o"
 }
-t "--vm NAME: one VM in detail" vm_detail 238-5
-t "--vm PID: the same VM" vm_detail 238
+t "--vm NAME: one VM in detail" vm_detail 189-5
+t "--vm PID: the same VM" vm_detail 189
 t "--vm 99999: no such VM, rc 6" rc_is 6 "no VM named or with pid '99999'" --root "$T/vfio" --vm 99999
 
 # -- -w --
@@ -192,16 +221,17 @@ watch_rates() {   # counters move during interval 1: rates ~ delta/s, busiest VM
     ip --root "$TMP/live" -w 2 -n 2 >"$TMP/o" &
     local w=$!
     sleep 1
-    awk '{ if ($1 == "irqfd_wakeups" || $1 == "irqfd_deferred") $2 += 2000; print }' \
-        "$T/demo/vms/166-2/stats" >"$TMP/s" && mv "$TMP/s" "$TMP/live/vms/166-2/stats"
-    awk '{ if ($1 == "msi_injects") $2 += 500; print }' \
-        "$T/demo/vms/159-1/stats" >"$TMP/s" && mv "$TMP/s" "$TMP/live/vms/159-1/stats"
+    # summary's columns by their header: 2000 deferred wakeups for 182-4, 500 MSIs for 175-3
+    awk 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+         $1 == "182-4" { $c["irqfd"] += 2000; $c["deferred"] += 2000 }
+         $1 == "175-3" { $c["signal_msi"] += 500 } { print }' \
+        "$T/demo/summary" >"$TMP/s" && mv "$TMP/s" "$TMP/live/summary"
     wait $w && cat "$TMP/o" && "$PY" - "$TMP/o" <<'PY'
 import re, sys
 lines = open(sys.argv[1]).read().splitlines()
 assert [l.split()[:2] for l in lines if l.startswith("interval")] == [["interval", "1"], ["interval", "2"]]
 r = [dict(re.findall(r"(\S+)=(\S+)", l)) for l in lines if l.startswith("rate")]
-assert [x["vm"] for x in r[:2]] == ["166-2", "159-1"], r          # sorted by rate
+assert [x["vm"] for x in r[:2]] == ["182-4", "175-3"], r          # sorted by rate
 assert 800 <= float(r[0]["total/s"]) <= 1000 and 800 <= float(r[0]["deferred/s"]) <= 1000, r[0]
 assert 200 <= float(r[1]["signal_msi/s"]) <= 250 and float(r[1]["fast/s"]) == 0, r[1]
 assert all(float(x["total/s"]) == 0 for x in r[2:]), r[2:]       # interval 2: nothing moved
@@ -210,7 +240,7 @@ PY
 watch_tty() {   # on a terminal: clears the screen and draws the table
     script -qec "$PY $IRQPATH --root $T/demo -w 0.2 -n 1" /dev/null >"$TMP/o" &&
     grep -q $'\e\[H\e\[2J' "$TMP/o" && grep -q 'rates per second' "$TMP/o" &&
-    grep -Eq '^159-1 +159 +vmfire +0 ' "$TMP/o"
+    grep -Eq '^175-3 +175 +vmfire +0 ' "$TMP/o"
 }
 t "-w 0.2 -n 2, not a tty: two intervals of rate lines" watch_static
 t "-w 2 -n 2: rates from counter deltas, sorted by rate" watch_rates
@@ -221,8 +251,8 @@ t "-w 0: usage error, rc 2" rc_is 2 "must be > 0" --root "$T/demo" -w 0
 mkdir -p "$TMP/nodebugfs" "$TMP/debugfs/kvm" "$TMP/priv"
 t "debugfs not mounted: rc 4" rc_is 4 "debugfs is not mounted" --root "$TMP/nodebugfs/kvm_irqpath"
 t "module not loaded: rc 3" rc_is 3 "module not loaded" --root "$TMP/debugfs/kvm_irqpath"
-cp -r "$T/demo" "$TMP/priv/kvm_irqpath" && chmod 700 "$TMP/priv" && cp "$IRQPATH" "$TMP/irqpath" &&
-    chmod 755 "$TMP" "$TMP/irqpath"
+cp -r "$T/demo" "$TMP/priv/kvm_irqpath" && chmod 700 "$TMP/priv" && cp "$IRQPATH"* "$TMP/" &&
+    chmod 755 "$TMP" "$TMP"/irqpath*
 notroot() {
     local rc=0
     setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$TMP/irqpath" \
@@ -231,6 +261,24 @@ notroot() {
 }
 t "not root: permission denied, rc 5" notroot
 t "standard library only (python3 -I -S)" "$PY" -I -S "$IRQPATH" --root "$T/vfio" --json
+
+# -- installed: make install-tool's layout --
+installed() {   # sbin/irqpath, reached by a symlink, finds its parts in ../lib/kvm_irqpath
+    make -s -C "$HERE/../.." install-tool PREFIX="$TMP/prefix" &&
+    ln -s "$TMP/prefix/sbin/irqpath" "$TMP/link" &&
+    "$PY" -I -S "$TMP/link" --root "$T/vfio" --json >"$TMP/j" &&
+    "$PY" "$IRQPATH" --root "$T/vfio" --json | cmp - "$TMP/j" &&
+    [ -z "$(find "$TMP/prefix" "$HERE/../../scripts" -name __pycache__)" ]
+}
+parts_missing() {   # alone, it says what it misses instead of a traceback
+    local rc=0
+    mkdir "$TMP/alone" && cp "$IRQPATH" "$TMP/alone/" &&
+    { "$PY" "$TMP/alone/irqpath" --root "$T/vfio" 2>"$TMP/err" || rc=$?; }
+    cat "$TMP/err"; [ "$rc" = 1 ] && grep -q "its parts (irqpath_\*.py) are neither beside" "$TMP/err" &&
+        ! grep -q Traceback "$TMP/err"
+}
+t "make install-tool: the installed irqpath finds its parts, writes no .pyc" installed
+t "its parts missing: a clear error, rc 1" parts_missing
 
 echo "tool: $((n - fail)) passed, $fail failed"
 [ "$fail" = 0 ]
