@@ -364,12 +364,8 @@ int main(int argc, char **argv)
 		case 'g':
 			gsi = parse_opt_uint(opt, optarg, 0, MAX_GSI);
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		default:	/* -h, or a bad option */
+			return help_or_usage(opt, usage);
 		}
 	}
 	no_operands(argc, argv, usage);

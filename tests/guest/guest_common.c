@@ -14,31 +14,34 @@
 
 #include "guest_common.h"
 
+/* "<prog>: <message>[: <strerror(err)>]" on stderr, then exit 1. */
+static void __attribute__((noreturn, format(printf, 2, 0)))
+vdie(int err, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", prog_name);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+	exit(1);
+}
+
 void die_errno(const char *fmt, ...)
 {
 	int err = errno;
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", prog_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(err));
-	exit(1);
+	vdie(err, fmt, ap);
 }
 
 void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", prog_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
+	vdie(0, fmt, ap);
 }
 
 void reply(const char *fmt, ...)
@@ -91,6 +94,12 @@ unsigned long long parse_opt_ull(int opt, const char *arg)
 		exit(2);
 	}
 	return v;
+}
+
+int help_or_usage(int opt, void (*usage)(FILE *f))
+{
+	usage(opt == 'h' ? stdout : stderr);
+	return opt == 'h' ? 0 : 2;
 }
 
 void no_operands(int argc, char **argv, void (*usage)(FILE *f))

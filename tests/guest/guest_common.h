@@ -48,6 +48,8 @@ unsigned long long parse_opt_ull(int opt, const char *arg);
  * After getopt(): an operand left over prints "<prog>: unexpected argument
  * '<arg>'" and @usage on stderr, and exits 2.
  */
+/* For getopt's -h (usage on stdout, 0) or a bad option (usage on stderr, 2). */
+int help_or_usage(int opt, void (*usage)(FILE *f));
 void no_operands(int argc, char **argv, void (*usage)(FILE *f));
 
 /*

@@ -143,12 +143,8 @@ int main(int argc, char **argv)
 		case 'w':
 			wait_eof = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		default:	/* -h, or a bad option */
+			return help_or_usage(opt, usage);
 		}
 	}
 	if (optind < argc) {
