@@ -20,6 +20,16 @@ void irqpath_render_stats(struct seq_file *m, const struct irqpath_counts *val)
 		seq_printf(m, "%s %llu\n", irqpath_counter_names[i], val->c[i]);
 }
 
+/* A table's column titles after its first, each after a blank. */
+static void irqpath_render_titles(struct seq_file *m, const char *const *titles,
+				  unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		seq_printf(m, " %s", titles[i]);
+}
+
 /* The used slot with the smallest id above *last (or any, when first). */
 static bool irqpath_next_slot(const struct irqpath_slots *s, bool first,
 			      u32 *last, unsigned int *slot)
@@ -81,16 +91,14 @@ void irqpath_render_gsi(struct seq_file *m, const struct irqpath_vm *vm,
 			const struct irqpath_gsi_routes *routes)
 {
 	const unsigned int other = IRQPATH_SLOT_OTHER;
-	unsigned int i, slot;
+	unsigned int slot;
 	bool first = true;
 	u32 gsi = 0;
 
 	seq_puts(m, "gsi");
-	for (i = 0; i < IRQPATH_GSI_NR; i++)
-		seq_printf(m, " %s", irqpath_gsi_col_names[i]);
+	irqpath_render_titles(m, irqpath_gsi_col_names, IRQPATH_GSI_NR);
 	seq_puts(m, " route");
-	for (i = 0; i < IRQPATH_SIG_NR; i++)
-		seq_printf(m, " %s", irqpath_signal_col_names[i]);
+	irqpath_render_titles(m, irqpath_signal_col_names, IRQPATH_SIG_NR);
 	seq_putc(m, '\n');
 
 	while (irqpath_next_slot(&vm->gsi_slots, first, &gsi, &slot)) {
@@ -178,13 +186,12 @@ void irqpath_render_vcpus(struct seq_file *m, const struct irqpath_vm *vm,
 			  const struct irqpath_counts *val)
 {
 	const u64 *other = val->vcpu[IRQPATH_SLOT_OTHER];
-	unsigned int i, slot;
+	unsigned int slot;
 	bool first = true;
 	u32 id = 0;
 
 	seq_puts(m, "vcpu");
-	for (i = 0; i < IRQPATH_VCOL_NR; i++)
-		seq_printf(m, " %s", irqpath_vcpu_col_names[i]);
+	irqpath_render_titles(m, irqpath_vcpu_col_names, IRQPATH_VCOL_NR);
 	seq_putc(m, '\n');
 	while (irqpath_next_slot(&vm->vcpu_slots, first, &id, &slot)) {
 		first = false;
@@ -418,11 +425,8 @@ static const char *const irqpath_pi_names[IRQPATH_PI_NR] = {
 
 void irqpath_render_pi_header(struct seq_file *m)
 {
-	unsigned int i;
-
 	seq_puts(m, "cpu");
-	for (i = 0; i < IRQPATH_PI_NR; i++)
-		seq_printf(m, " %s", irqpath_pi_names[i]);
+	irqpath_render_titles(m, irqpath_pi_names, IRQPATH_PI_NR);
 	seq_putc(m, '\n');
 }
 
