@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The fixture of the registry suites (registry_test.c, registry_counts_test.c).
+ * The fixture of the registry suites (registry_test.c, registry_retire_test.c,
+ * registry_counts_test.c).
  *
  * The registry is a singleton with a static work item: every case starts
  * from irqpath_registry_init() with the test ops below and ends with
