@@ -9,6 +9,7 @@
 
 #include "irqpath/latency.h"
 #include "irqpath/render.h"
+#include "parse_cases.h"
 
 struct bucket_case {
 	const char *desc;
@@ -200,39 +201,12 @@ static void lat_render_rows(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(text, "\nwakeup_to_delivery 6 2147487148 0 0 "));
 }
 
-struct switch_case {
-	const char *desc;
-	const char *buf;
-	size_t len;
-	int ret;
-};
-
-#define SWITCH(d, s, r)	{ d, s, sizeof(s) - 1, r }
-
-static const struct switch_case switch_cases[] = {
-	SWITCH("zero", "0", 0),
-	SWITCH("one", "1", 1),
-	SWITCH("zero_newline", "0\n", 0),
-	SWITCH("one_newline", "1\n", 1),
-	SWITCH("empty", "", -EINVAL),
-	SWITCH("two", "2", -EINVAL),
-	SWITCH("on", "on", -EINVAL),
-	SWITCH("y", "y", -EINVAL),
-	SWITCH("zero_one", "01", -EINVAL),
-	SWITCH("space_one", " 1", -EINVAL),
-	SWITCH("one_cr", "1\r", -EINVAL),
-	SWITCH("one_newline_newline", "1\n\n", -EINVAL),
-	SWITCH("nul", "\0", -EINVAL),
-};
-
-KUNIT_ARRAY_PARAM_DESC(switch, switch_cases, desc);
-
-/* The `latency` switch takes exactly "0" or "1" (a newline allowed). */
+/* The `latency` switch takes "0" or "1", a newline allowed; every other write is -EINVAL. */
 static void lat_parse_switch(struct kunit *test)
 {
-	const struct switch_case *c = test->param_value;
+	const struct parse_case *p = test->param_value;
 
-	KUNIT_EXPECT_EQ(test, irqpath_parse_switch(c->buf, c->len), c->ret);
+	KUNIT_EXPECT_EQ(test, irqpath_parse_switch(p->buf, p->len), p->sw);
 }
 
 /* What the follower saw at each call: on, and the key then. */
@@ -279,7 +253,7 @@ static struct kunit_case irqpath_latency_cases[] = {
 	KUNIT_CASE(lat_record_buckets),
 	KUNIT_CASE(lat_record_full_table),
 	KUNIT_CASE(lat_render_rows),
-	KUNIT_CASE_PARAM(lat_parse_switch, switch_gen_params),
+	KUNIT_CASE_PARAM(lat_parse_switch, parse_gen_params),
 	KUNIT_CASE(lat_switch_follow),
 	{}
 };

@@ -5,6 +5,7 @@
  * each checked against the exact expected string, and the parser of the
  * control file `reset`.
  */
+#include "parse_cases.h"
 #include "render_fixture.h"
 
 #define SUMMARY_HEADER \
@@ -186,51 +187,12 @@ static void render_probe_lines(struct kunit *test)
 			   "vmx_deliver vmx_deliver_interrupt attached 302 direct btf missing\n");
 }
 
-struct reset_case {
-	const char *desc;
-	const char *buf;
-	size_t len;
-	int ret;
-};
-
-/* A write far longer than any valid one. */
-static const char reset_long[4096] = { [0 ... 4095] = '1' };
-
-#define RESET(d, s, r)	{ d, s, sizeof(s) - 1, r }
-
-static const struct reset_case reset_cases[] = {
-	RESET("one", "1", 0),
-	RESET("one_newline", "1\n", 0),
-	RESET("empty", "", -EINVAL),
-	RESET("zero", "0", -EINVAL),
-	RESET("two", "2", -EINVAL),
-	RESET("eleven", "11", -EINVAL),
-	RESET("one_x", "1x", -EINVAL),
-	RESET("x_one", "x1", -EINVAL),
-	RESET("space_one", " 1", -EINVAL),
-	RESET("one_space", "1 ", -EINVAL),
-	RESET("minus_one", "-1", -EINVAL),
-	RESET("newline", "\n", -EINVAL),
-	RESET("one_two_newlines", "1\n\n", -EINVAL),
-	RESET("one_cr_lf", "1\r\n", -EINVAL),
-	RESET("one_cr", "1\r", -EINVAL),
-	RESET("nul", "\0", -EINVAL),
-	RESET("one_nul", "1\0", -EINVAL),
-	RESET("binary", "\xff\x01", -EINVAL),
-	RESET("binary_one", "\2011", -EINVAL),
-	RESET("newline_one", "\n1", -EINVAL),
-	{ "very_long", reset_long, sizeof(reset_long), -EINVAL },
-	{ "one_len3", "1\n1", 3, -EINVAL },
-};
-
-KUNIT_ARRAY_PARAM_DESC(reset, reset_cases, desc);
-
 /* `reset` accepts exactly "1" or "1\n"; every other write is -EINVAL. */
 static void render_parse_reset(struct kunit *test)
 {
-	const struct reset_case *p = test->param_value;
+	const struct parse_case *p = test->param_value;
 
-	KUNIT_EXPECT_EQ(test, irqpath_parse_reset(p->buf, p->len), p->ret);
+	KUNIT_EXPECT_EQ(test, irqpath_parse_reset(p->buf, p->len), p->reset);
 }
 
 static struct kunit_case irqpath_render_module_cases[] = {
@@ -241,7 +203,7 @@ static struct kunit_case irqpath_render_module_cases[] = {
 	KUNIT_CASE(render_probe_lines),
 	KUNIT_CASE(render_memory_lines),
 	KUNIT_CASE(render_pi_rows),
-	KUNIT_CASE_PARAM(render_parse_reset, reset_gen_params),
+	KUNIT_CASE_PARAM(render_parse_reset, parse_gen_params),
 	{}
 };
 
