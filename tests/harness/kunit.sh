@@ -3,7 +3,9 @@
 # Run the KUnit suites of tests/kunit with the kernel's own kunit.py (UML) on
 # Debian's linux-source-6.12. Debian's kernels have no KUnit, so the logic
 # files are linked into drivers/misc/kvm_irqpath/ of a cached source tree the
-# way an in-tree driver would sit there.
+# way an in-tree driver would sit there. That directory alone is built with
+# W=1's warnings and -Werror (tests/kunit/Kbuild): a warning in our files
+# fails the run and is shown under its path in the repo.
 #
 #   tests/harness/kunit.sh              build + run; ends with "kunit: N passed, N failed"
 #   tests/harness/kunit.sh --coverage   same in a separate gcov build; line coverage of the logic
@@ -23,7 +25,7 @@ MODE=run
 case "${1:-}" in
     "") ;;
     --coverage) MODE=coverage ;;
-    -h|--help) sed -n '3,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '3,18p' "$0"; exit 0 ;;
     *) echo "usage: $0 [--coverage]" >&2; exit 2 ;;
 esac
 
@@ -161,6 +163,10 @@ T_RUN=$((SECONDS - t))
 
 if ! grep -q 'KTAP version\|TAP version' "$BUILD/test.log" 2>/dev/null; then
     grep -v '^\s*$' "$LOG" | tail -30 >&2
+    # Our files' warnings (errors here), named by their paths in the repo.
+    ours=$(sed 's/^ERROR:root://' "$LOG" | grep -F "$D/" | grep -E ':[0-9]+: (warning|error):')
+    for l in "${links[@]}"; do ours=${ours//"$D/${l%%:*}:"/"${l#*:}:"}; done
+    [ -z "$ours" ] || printf 'kunit: in our files:\n%s\n' "$ours" >&2
     die "kunit.py failed before any test ran (status $rc after $T_RUN s; log $LOG)"
 fi
 
