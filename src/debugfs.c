@@ -27,9 +27,13 @@
 static struct dentry *irqpath_root;
 static struct dentry *irqpath_vms_dir;
 
-/* VMs shown between two breaks of the walk, and what one takes in text. */
+/*
+ * VMs shown between two breaks of the walk, what one takes in text, and the
+ * room for verdicts of VMs that come while `summary` is read.
+ */
 #define IRQPATH_SUMMARY_BATCH		64
 #define IRQPATH_SUMMARY_VM_BYTES	512
+#define IRQPATH_SUMMARY_SLACK		16
 
 /*
  * A snapshot is 7 kB: too big for a stack frame. rows: the file shows
@@ -246,23 +250,20 @@ DEFINE_SHOW_ATTRIBUTE(memory);
  */
 static int summary_show(struct seq_file *m, void *v)
 {
+	unsigned int n, posted, batch, nr = 0, room;
 	char comm[TASK_COMM_LEN], pid[16];
+	struct irqpath_verdict *verdicts;
 	struct irqpath_producer *prods;
 	struct irqpath_counts *val;
-	struct seq_file *verdicts;
 	struct irqpath_vm *vm;
-	unsigned int n, posted, batch;
 	u64 next = 0;
 	int ret = -ENOMEM;
 
+	room = irqpath_registry_nr_vms() + IRQPATH_SUMMARY_SLACK;
 	val = kmalloc(sizeof(*val), GFP_KERNEL);
 	prods = kmalloc_array(IRQPATH_PRODUCERS, sizeof(*prods), GFP_KERNEL);
-	verdicts = kzalloc(sizeof(*verdicts), GFP_KERNEL);
+	verdicts = kvmalloc_array(room, sizeof(*verdicts), GFP_KERNEL);
 	if (!val || !prods || !verdicts)
-		goto out;
-	verdicts->size = m->size;
-	verdicts->buf = kvmalloc(verdicts->size, GFP_KERNEL);
-	if (!verdicts->buf)
 		goto out;
 
 	irqpath_render_summary_header(m);
@@ -272,6 +273,9 @@ again:
 	list_for_each_entry_rcu(vm, &irqpath_vms, node) {
 		if (vm->seq < next)
 			continue;
+		/* VMs past the room made at the start came meanwhile: next read */
+		if (nr == room)
+			break;
 		next = vm->seq + 1;
 		irqpath_vm_snapshot(vm, val, comm, false);
 		n = irqpath_producers_copy(vm, prods);
@@ -279,8 +283,7 @@ again:
 		snprintf(pid, sizeof(pid), "%d", vm->pid);
 		irqpath_render_summary_row(m, vm->name, pid,
 					   comm[0] ? comm : "?", val, n, posted);
-		seq_printf(verdicts, "%s: ", vm->name);
-		irqpath_render_verdict(verdicts, val, n, posted);
+		irqpath_verdict_keep(&verdicts[nr++], vm->name, val, n, posted);
 		if (++batch == IRQPATH_SUMMARY_BATCH) {
 			rcu_read_unlock();
 			cond_resched();
@@ -290,16 +293,10 @@ again:
 	rcu_read_unlock();
 	irqpath_vm_snapshot(irqpath_unattributed, val, NULL, false);
 	irqpath_render_summary_row(m, "unattributed", "-", "-", val, 0, 0);
-	seq_puts(m, "\n");
-	if (seq_has_overflowed(verdicts))
-		seq_commit(m, -1);
-	else
-		seq_write(m, verdicts->buf, verdicts->count);
+	irqpath_render_verdicts(m, verdicts, nr);
 	ret = 0;
 out:
-	if (verdicts)
-		kvfree(verdicts->buf);
-	kfree(verdicts);
+	kvfree(verdicts);
 	kfree(prods);
 	kfree(val);
 	return ret;
@@ -360,7 +357,7 @@ static ssize_t latency_switch_write(struct file *file, const char __user *ubuf,
 
 static int latency_switch_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "%d\n", irqpath_latency_on());
+	irqpath_render_switch(m, irqpath_latency_on());
 	return 0;
 }
 

@@ -293,17 +293,28 @@ void irqpath_render_summary_row(struct seq_file *m, const char *name,
 	seq_putc(m, '\n');
 }
 
+void irqpath_verdict_keep(struct irqpath_verdict *v, const char *name,
+			  const struct irqpath_counts *val,
+			  unsigned int producers, unsigned int posted)
+{
+	strscpy(v->name, name, sizeof(v->name));
+	v->msi = val->c[IRQPATH_VFIO_MSI];
+	v->user = val->c[IRQPATH_VFIO_MSI_USERSPACE];
+	v->irqfd = val->c[IRQPATH_VFIO_MSI_IRQFD];
+	v->producers = producers;
+	v->posted = posted;
+}
+
 /*
  * One line a person can act on: where this VM's VFIO interrupts go.
  * A posted vector runs no host code, so it shows only as a producer.
  */
-void irqpath_render_verdict(struct seq_file *m, const struct irqpath_counts *val,
-			    unsigned int producers, unsigned int posted)
+void irqpath_render_verdict(struct seq_file *m, const struct irqpath_verdict *v)
 {
-	u64 msi = val->c[IRQPATH_VFIO_MSI];
-	u64 user = val->c[IRQPATH_VFIO_MSI_USERSPACE];
-	u64 irqfd = val->c[IRQPATH_VFIO_MSI_IRQFD];
+	unsigned int producers = v->producers, posted = v->posted;
+	u64 msi = v->msi, user = v->user, irqfd = v->irqfd;
 
+	seq_printf(m, "%s: ", v->name);
 	if (!msi && !producers)
 		seq_puts(m, "no VFIO interrupts seen");
 	else if (!msi && posted == producers)
@@ -446,7 +457,24 @@ void irqpath_render_pi_row(struct seq_file *m, const char *label,
 	seq_putc(m, '\n');
 }
 
-/* `reset` takes "1", with or without a newline; nothing else. */
+/* `summary`'s tail: a blank line after the table, then a verdict per VM. */
+void irqpath_render_verdicts(struct seq_file *m, const struct irqpath_verdict *v,
+			     unsigned int nr)
+{
+	unsigned int i;
+
+	seq_putc(m, '\n');
+	for (i = 0; i < nr; i++)
+		irqpath_render_verdict(m, &v[i]);
+}
+
+/* A switch (`latency`) reads "0" or "1". */
+void irqpath_render_switch(struct seq_file *m, bool on)
+{
+	seq_printf(m, "%d\n", on);
+}
+
+/* A switch (`latency`) takes "0" or "1", with or without a newline: 0 or 1. */
 int irqpath_parse_switch(const char *buf, size_t len)
 {
 	if (len == 2 && buf[1] != '\n')
@@ -456,6 +484,7 @@ int irqpath_parse_switch(const char *buf, size_t len)
 	return buf[0] - '0';
 }
 
+/* `reset` takes "1", with or without a newline; nothing else. */
 int irqpath_parse_reset(const char *buf, size_t len)
 {
 	return irqpath_parse_switch(buf, len) == 1 ? 0 : -EINVAL;

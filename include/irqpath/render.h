@@ -28,8 +28,23 @@ void irqpath_render_summary_row(struct seq_file *m, const char *name,
 				const char *pid, const char *comm,
 				const struct irqpath_counts *val,
 				unsigned int producers, unsigned int posted);
-void irqpath_render_verdict(struct seq_file *m, const struct irqpath_counts *val,
-			    unsigned int producers, unsigned int posted);
+/*
+ * What a VM's verdict is drawn from, kept from the snapshot its `summary`
+ * row came from: the verdicts follow the table without a second read.
+ */
+struct irqpath_verdict {
+	char name[IRQPATH_NAME_LEN];
+	u64 msi, user, irqfd;
+	unsigned int producers, posted;
+};
+
+void irqpath_verdict_keep(struct irqpath_verdict *v, const char *name,
+			  const struct irqpath_counts *val,
+			  unsigned int producers, unsigned int posted);
+void irqpath_render_verdict(struct seq_file *m, const struct irqpath_verdict *v);
+void irqpath_render_verdicts(struct seq_file *m, const struct irqpath_verdict *v,
+			     unsigned int nr);
+void irqpath_render_switch(struct seq_file *m, bool on);
 void irqpath_render_producers(struct seq_file *m,
 			      const struct irqpath_producer *prods,
 			      unsigned int n);

@@ -92,12 +92,63 @@ static void render_verdict_line(struct kunit *test)
 	const struct verdict_case *p = test->param_value;
 	struct irqpath_counts *val = render_counts(test);
 	struct seq_file *m = render_seq(test);
+	struct irqpath_verdict v;
+	const char *text;
 
 	val->c[IRQPATH_VFIO_MSI] = p->msi;
 	val->c[IRQPATH_VFIO_MSI_USERSPACE] = p->user;
 	val->c[IRQPATH_VFIO_MSI_IRQFD] = p->irqfd;
-	irqpath_render_verdict(m, val, p->producers, p->posted);
-	KUNIT_EXPECT_STREQ(test, render_text(test, m), p->want);
+	irqpath_verdict_keep(&v, "4321-7", val, p->producers, p->posted);
+	irqpath_render_verdict(m, &v);
+	text = render_text(test, m);
+	KUNIT_EXPECT_EQ(test, strncmp(text, "4321-7: ", 8), 0);
+	KUNIT_EXPECT_STREQ(test, text + 8, p->want);
+}
+
+/* A verdict keeps what it needs: the counts may change after it is kept. */
+static void render_verdict_kept(struct kunit *test)
+{
+	struct irqpath_counts *val = render_counts(test);
+	struct seq_file *m = render_seq(test);
+	struct irqpath_verdict v;
+
+	val->c[IRQPATH_VFIO_MSI] = 10;
+	val->c[IRQPATH_VFIO_MSI_USERSPACE] = 10;
+	irqpath_verdict_keep(&v, "a-name-longer-than-thirty-one-bytes-1", val, 0, 0);
+	memset(val->c, 0, sizeof(val->c));
+	irqpath_render_verdict(m, &v);
+	KUNIT_EXPECT_STREQ(test, render_text(test, m),
+			   "a-name-longer-than-thirty-one-b: 10 of 10 VFIO MSIs went to userspace: no irqfd on these eventfds\n");
+}
+
+/* `summary`'s tail: a blank line, then the kept verdicts in their order. */
+static void render_verdicts_tail(struct kunit *test)
+{
+	struct irqpath_counts *val = render_counts(test);
+	struct seq_file *m = render_seq(test);
+	struct irqpath_verdict v[2];
+
+	irqpath_verdict_keep(&v[0], "1-1", val, 0, 0);
+	val->c[IRQPATH_VFIO_MSI] = 3;
+	val->c[IRQPATH_VFIO_MSI_IRQFD] = 3;
+	irqpath_verdict_keep(&v[1], "2-2", val, 0, 0);
+	irqpath_render_verdicts(m, v, 0);
+	KUNIT_EXPECT_STREQ(test, render_text(test, m), "\n");
+	m = render_seq(test);
+	irqpath_render_verdicts(m, v, 2);
+	KUNIT_EXPECT_STREQ(test, render_text(test, m),
+			   "\n1-1: no VFIO interrupts seen\n"
+			   "2-2: 3 of 3 VFIO MSIs took the irqfd path in the host\n");
+}
+
+/* The `latency` switch reads back as "0" or "1". */
+static void render_switch_read(struct kunit *test)
+{
+	struct seq_file *m = render_seq(test);
+
+	irqpath_render_switch(m, false);
+	irqpath_render_switch(m, true);
+	KUNIT_EXPECT_STREQ(test, render_text(test, m), "0\n1\n");
 }
 
 /* Unattributed VFIO MSIs per owner pid, in pid order; "other" only when used. */
@@ -199,6 +250,9 @@ static struct kunit_case irqpath_render_module_cases[] = {
 	KUNIT_CASE(render_summary_header_line),
 	KUNIT_CASE(render_summary_rows),
 	KUNIT_CASE_PARAM(render_verdict_line, verdict_gen_params),
+	KUNIT_CASE(render_verdict_kept),
+	KUNIT_CASE(render_verdicts_tail),
+	KUNIT_CASE(render_switch_read),
 	KUNIT_CASE(render_owner_rows),
 	KUNIT_CASE(render_probe_lines),
 	KUNIT_CASE(render_memory_lines),
