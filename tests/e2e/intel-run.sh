@@ -3,11 +3,7 @@
 # The e2e tests an Intel guest can run, as /init's payload (mode intel) under
 # Bochs (tests/harness/check-intel.sh): those needing no VFIO device, no IOMMU,
 # no 9p host root and no bpftrace. Bochs runs about 50 M instructions/s.
-. /tests/e2e/lib.sh
-. /tests/e2e/irqfd.sh
-. /tests/e2e/latency.sh
-. /tests/e2e/lifetime.sh
-. /tests/e2e/control.sh
+. /tests/e2e/families.sh
 
 check "guest CPU has VMX (vendor module $KVM_VENDOR)" eq vendor "$KVM_VENDOR" kvm_intel
 modprobe kvm_intel || log "modprobe kvm_intel failed"

@@ -54,12 +54,14 @@ wait_for() {
 	done
 }
 
+# field <file> <first field> <n>: field n of the line that starts so.
+field() { awk -v k="$2" -v n="$3" '$1 == k { print $n }' "$1"; }
 # stat <vm dir> <key>: one value of a "key value" file.
-stat() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/stats"; }
-unattr() { awk -v k="$1" '$1 == k { print $2 }' "$D/unattributed"; }
-probe_state() { awk -v p="$1" '$1 == p { print $3 }' "$D/probes"; }
-probe_hits() { awk -v p="$1" '$1 == p { print $4 }' "$D/probes"; }
-probe_via() { awk -v p="$1" '$1 == p { print $5 }' "$D/probes"; }
+stat() { field "$D/vms/$1/stats" "$2" 2; }
+unattr() { field "$D/unattributed" "$1" 2; }
+probe_state() { field "$D/probes" "$1" 3; }
+probe_hits() { field "$D/probes" "$1" 4; }
+probe_via() { field "$D/probes" "$1" 5; }
 # probe_column <n>: "<probe>=<column n> " for every probe
 probe_column() { awk -v c="$1" '{ printf "%s=%s ", $1, $c }' "$D/probes"; }
 
@@ -81,7 +83,7 @@ alloc_trace_off() {
 	     "$(cat $TR/per_cpu/cpu*/stats | awk '$1 == "overrun:" { s += $2 } END { print s + 0 }')"
 	echo >$TR/trace
 }
-info() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/info"; }
+info() { field "$D/vms/$1/info" "$2" 2; }
 # The kernel has BTF (Debian's do; make check-debug's kernel has no debug info): without
 # it prototypes stay unchecked (no-btf), private fields unknown (layout missing), so
 # deliveries are neither posted nor kicked, and the two-form tracepoint is not attached.
@@ -90,14 +92,14 @@ has_btf() { [ -e /sys/kernel/btf/vmlinux ]; }
 btf_or() { if has_btf; then echo "$1"; else echo "$2"; fi; }
 
 # mem <key>: a line of the `memory` file.
-mem() { awk -v k="$1" '$1 == k { print $2 }' "$D/memory"; }
+mem() { field "$D/memory" "$1" 2; }
 # gsi_row <vm> <gsi>: its counts (the five first fields); gsi_route: its route.
 gsi_row() { awk -v g="$2" '$1 == g { print $1, $2, $3, $4, $5 }' "$D/vms/$1/gsi"; }
-gsi_route() { awk -v g="$2" '$1 == g { print $6 }' "$D/vms/$1/gsi"; }
+gsi_route() { field "$D/vms/$1/gsi" "$2" 6; }
 # gsi_signal <vm> <gsi>: its wakeups by signaller: irq vhost vmm other
 gsi_signal() { awk -v g="$2" '$1 == g { print $7, $8, $9, $10 }' "$D/vms/$1/gsi"; }
 # signaller <vm> <line>: a line of the VM's `signallers` file
-signaller() { awk -v k="$2" '$1 == k { print $2 }' "$D/vms/$1/signallers"; }
+signaller() { field "$D/vms/$1/signallers" "$2" 2; }
 # lat <vm> <hop>: "<count> <sum_ns>" of a hop of the VM's latency file
 lat() { awk -v h="$2" '$1 == h { print $2, $3 }' "$D/vms/$1/latency"; }
 # lat_count <vm> <hop>: the hop's count; lat_buckets: the sum of its buckets

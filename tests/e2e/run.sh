@@ -3,12 +3,7 @@
 # End-to-end tests of kvm_irqpath, run as /init's payload in the QEMU guest.
 # Every count is exact where KVM makes it exact: one eventfd write is one
 # irqfd wakeup, one fast-path delivery and one LAPIC delivery.
-. /tests/e2e/lib.sh
-. /tests/e2e/irqfd.sh
-. /tests/e2e/latency.sh
-. /tests/e2e/lifetime.sh
-. /tests/e2e/control.sh
-. /tests/e2e/vfio.sh
+. /tests/e2e/families.sh
 . /tests/e2e/tool.sh
 . /tests/e2e/livepatch.sh
 . /tests/e2e/bpf.sh

@@ -9,12 +9,7 @@ for w in $(cat /proc/cmdline); do
 	irqpath.stress_only=*) STRESS_ONLY=$(echo "${w#*=}" | tr , ' ') ;;
 	esac
 done
-. /tests/e2e/lib.sh
-. /tests/e2e/irqfd.sh
-. /tests/e2e/latency.sh
-. /tests/e2e/lifetime.sh
-. /tests/e2e/control.sh
-. /tests/e2e/vfio.sh
+. /tests/e2e/families.sh
 . /tests/e2e/stress.sh
 . /tests/e2e/stress_control.sh
 . /tests/e2e/stress_readers.sh
