@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`, guest side (irqpath.mode=bench): interrupt throughput with no
 # tracer, kvm_irqpath, bpftrace, tracefs kprobe events (recording, or counting
-# only: a filter rejects every record) and the bare-kprobe
-# floor (tests/modules/irqpath_floor.c), interleaved in one boot; each
+# only: a filter rejects every record), the bare-kprobe floor
+# (tests/modules/irqpath_floor.c) and the ftrace floor (two bare ftrace
+# callbacks, tests/modules/irqpath_ftrace_floor.c), interleaved in one boot; each
 # repetition starts one configuration later. Two workloads, one after the
 # other: irqfd (irqbench: eventfd writes) and edu (edufire: VFIO MSIs of
 # QEMU's edu device on a KVM irqfd). The kernel command line may set
@@ -19,7 +20,7 @@ REPS=5
 SECS=3
 VMS=4
 GSIS=4
-CONFIGS="none kvm_irqpath irqpath_direct irqpath_latency bpftrace tracefs tracefs_count floor"
+CONFIGS="none kvm_irqpath irqpath_direct irqpath_latency bpftrace tracefs tracefs_count floor ftrace_floor"
 LOADS="irqfd edu"
 EDU_CHUNK=100
 for w in $(cat /proc/cmdline); do
@@ -39,6 +40,7 @@ done
 T=/sys/kernel/tracing
 KPLIST=/sys/kernel/debug/kprobes/list
 FLOOR=/testmod/irqpath_floor.ko
+FTRACE_FLOOR=/testmod/irqpath_ftrace_floor.ko
 FNS="irqfd_wakeup kvm_arch_set_irq_inatomic svm_complete_interrupt_delivery"
 BT_PROG='
 kprobe:irqfd_wakeup { @irqfd_wakeup[arg0] = count(); }
@@ -174,6 +176,12 @@ tracefs_count_stop() {
 floor_start() { insmod $FLOOR; }
 floor_hits() { awk '{ print $1 "=" $2 }' /sys/kernel/debug/irqpath_floor/hits; }
 floor_stop() { rmmod irqpath_floor; }
+
+# ftrace_floor: two bare ftrace callbacks where kvm_irqpath hangs its two
+# (tests/modules/irqpath_ftrace_floor.c): its cost less its bodies' cost.
+ftrace_floor_start() { insmod $FTRACE_FLOOR; }
+ftrace_floor_hits() { awk '{ print $1 "=" $2 }' /sys/kernel/debug/irqpath_ftrace_floor/hits; }
+ftrace_floor_stop() { rmmod irqpath_ftrace_floor; }
 
 # ---- one run
 
