@@ -51,7 +51,8 @@ table() {
         for (i = 2; i <= NF; i++) {
             split($i, kv, "=")
             if (kv[1] == "config") c = kv[2]
-            else if (kv[1] == "rate") rates[c] = rates[c] " " kv[2]
+            else if (kv[1] == "rep") rep = kv[2]
+            else if (kv[1] == "rate") { rates[c] = rates[c] " " kv[2]; rr[c, rep] = kv[2]; reps[rep] = 1 }
             else if (kv[1] == "writes") w[c] += kv[2]
             else if (kv[1] != "rep" && kv[1] != "secs" && kv[1] != "load") {
                 if (!((c, kv[1]) in h)) fns[c] = fns[c] " " kv[1]
@@ -65,13 +66,20 @@ table() {
         base = med["none"]
         add_bt = (base && med["bpftrace"]) ? 1e9 / med["bpftrace"] - 1e9 / base : 0
         add_fl = (base && med["floor"]) ? 1e9 / med["floor"] - 1e9 / base : 0
-        printf "%-14s %11s %9s %9s %8s %8s  %s\n", "config", "events/s", "%untraced",
-               "ns/event", "/bpftrace", "/floor", "hits per event"
+        printf "%-14s %11s %9s %8s %9s %8s %8s  %s\n", "config", "events/s", "%untraced",
+               "%paired", "ns/event", "/bpftrace", "/floor", "hits per event"
         for (i = 1; i <= nc; i++) {
             c = cs[i]
             if (rates[c] == "") { printf "%-14s %11s\n", c, "(no run)"; continue }
             r = med[c]
             pct = base ? sprintf("%.1f%%", 100 * r / base) : "-"
+            # %paired: the median over repetitions of the rate over no tracer in the same
+            # repetition, which a slow spell of the machine spanning runs leaves alone
+            pr = ""
+            for (k in reps)
+                if (((c, k) in rr) && (("none", k) in rr) && rr["none", k] > 0)
+                    pr = pr " " rr[c, k] / rr["none", k]
+            paired = pr != "" ? sprintf("%.1f%%", 100 * median(pr)) : "-"
             add = (base && r) ? 1e9 / r - 1e9 / base : 0
             ns = base ? sprintf("%.1f", add) : "-"
             vb = add_bt > 0 ? sprintf("%.2f", add / add_bt) : "-"
@@ -80,10 +88,10 @@ table() {
             nf = split(fns[c], f, " ")
             for (j = 1; j <= nf; j++)
                 hp = hp sprintf("%s%s=%s", j > 1 ? " " : "", f[j], hpe(h[c, f[j]], w[c]))
-            if (c == "none") { ns = "-"; vb = "-"; vf = "-"; hp = "-" }
+            if (c == "none") { ns = "-"; vb = "-"; vf = "-"; hp = "-"; paired = "-" }
             # latency-bound (one MSI at a time): time per event says nothing of a tracer
             if (load == "edu") { ns = "-"; vb = "-"; vf = "-" }
-            printf "%-14s %11.0f %9s %9s %8s %8s  %s\n", c, r, pct, ns, vb, vf, hp
+            printf "%-14s %11.0f %9s %8s %9s %8s %8s  %s\n", c, r, pct, paired, ns, vb, vf, hp
         }
     }' "$1"
 }
