@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make bench`, guest side (irqpath.mode=bench): interrupt throughput with no
 # tracer, kvm_irqpath, bpftrace, tracefs kprobe events (recording, or counting
-# only: a filter rejects every record), the bare-kprobe floor
-# (tests/modules/irqpath_floor.c) and the ftrace floor (two bare ftrace
-# callbacks, tests/modules/irqpath_ftrace_floor.c), interleaved in one boot; each
+# only: a filter rejects every record), the bare-kprobe floor and the
+# ftrace floor (two bare ftrace callbacks; both tests/modules/irqpath_floor.c),
+# interleaved in one boot; each
 # repetition starts one configuration later. Two workloads, one after the
 # other: irqfd (irqbench: eventfd writes) and edu (edufire: VFIO MSIs of
 # QEMU's edu device on a KVM irqfd). The kernel command line may set
@@ -40,7 +40,6 @@ done
 T=/sys/kernel/tracing
 KPLIST=/sys/kernel/debug/kprobes/list
 FLOOR=/testmod/irqpath_floor.ko
-FTRACE_FLOOR=/testmod/irqpath_ftrace_floor.ko
 FNS="irqfd_wakeup kvm_arch_set_irq_inatomic svm_complete_interrupt_delivery"
 BT_PROG='
 kprobe:irqfd_wakeup { @irqfd_wakeup[arg0] = count(); }
@@ -177,11 +176,11 @@ floor_start() { insmod $FLOOR; }
 floor_hits() { awk '{ print $1 "=" $2 }' /sys/kernel/debug/irqpath_floor/hits; }
 floor_stop() { rmmod irqpath_floor; }
 
-# ftrace_floor: two bare ftrace callbacks where kvm_irqpath hangs its two
-# (tests/modules/irqpath_ftrace_floor.c): its cost less its bodies' cost.
-ftrace_floor_start() { insmod $FTRACE_FLOOR; }
-ftrace_floor_hits() { awk '{ print $1 "=" $2 }' /sys/kernel/debug/irqpath_ftrace_floor/hits; }
-ftrace_floor_stop() { rmmod irqpath_ftrace_floor; }
+# ftrace_floor: the same module with two bare ftrace callbacks where
+# kvm_irqpath hangs its two: kvm_irqpath's cost less its bodies' cost.
+ftrace_floor_start() { insmod $FLOOR ftrace=1; }
+ftrace_floor_hits() { floor_hits; }
+ftrace_floor_stop() { floor_stop; }
 
 # ---- one run
 

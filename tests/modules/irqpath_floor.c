@@ -1,19 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TEST ONLY: the "bare floor" of `make bench` (tests/harness/bench.sh). Three
- * entry kprobes on the hot irqfd path, each handler one this_cpu_inc of its
- * own per-CPU counter: what any design that keeps three kprobes on every
- * interrupt costs at least. Never part of kvm_irqpath.ko. kvm and kvm_amd
- * must be loaded first. Hits: /sys/kernel/debug/irqpath_floor/hits, one
- * "<function> <hits> <missed>" line per probe.
+ * TEST ONLY: the floors of `make bench` (tests/harness/bench.sh). Never part
+ * of kvm_irqpath.ko; kvm and kvm_amd must be loaded first.
+ *
+ * ftrace=0 (floor): three entry kprobes on the hot irqfd path, each handler
+ * one this_cpu_inc of its own per-CPU counter: what any design that keeps
+ * three kprobes on every interrupt costs at least.
+ *
+ * ftrace=1 (ftrace_floor): the two functions kvm_irqpath hooks on a
+ * fast-path irqfd interrupt get an ftrace_ops each, set up as kvm_irqpath
+ * sets up its own (module data, no flags, one function), whose callback
+ * does what every kvm_irqpath hook does before its body: preemption off,
+ * one this_cpu_inc. kvm_irqpath's cost less this one's is its bodies'.
+ * The filter is by name: xen-privcmd's irqfd_wakeup is not in the guest.
+ *
+ * Hits: /sys/kernel/debug/irqpath_floor/hits, "<function> <hits> <missed>".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/debugfs.h>
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
+
+static bool ftrace;
+module_param(ftrace, bool, 0444);
+MODULE_PARM_DESC(ftrace, "two bare ftrace callbacks instead of three kprobes");
 
 static DEFINE_PER_CPU(unsigned long, hits_wakeup);
 static DEFINE_PER_CPU(unsigned long, hits_inatomic);
@@ -48,36 +62,103 @@ static unsigned long __percpu *floor_hits[] = {
 };
 
 static struct kprobe *floor_kpp[ARRAY_SIZE(floor_kps)];
+
+/* ftrace=1: the functions of floor_kps[kp], by their names. */
+struct floor_ops {
+	struct ftrace_ops ops;
+	unsigned int kp;
+};
+
+static struct floor_ops floor_ops[] = { { .kp = 0 }, { .kp = 2 } };
+
 static struct dentry *floor_dir;
+
+static const char *floor_sym(unsigned int i)
+{
+	return strchr(floor_kps[i].symbol_name, ':') + 1;
+}
+
+static void floor_fentry(unsigned long ip, unsigned long parent_ip,
+			 struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct floor_ops *f = container_of(op, struct floor_ops, ops);
+
+	preempt_disable_notrace();
+	this_cpu_inc(*floor_hits[f->kp]);
+	preempt_enable_notrace();
+}
 
 static int hits_show(struct seq_file *m, void *v)
 {
 	unsigned long sum;
-	int i, cpu;
+	unsigned int i, k;
+	int cpu;
 
-	for (i = 0; i < ARRAY_SIZE(floor_kps); i++) {
+	for (i = 0; i < (ftrace ? ARRAY_SIZE(floor_ops) : ARRAY_SIZE(floor_kps)); i++) {
+		k = ftrace ? floor_ops[i].kp : i;
 		sum = 0;
 		for_each_possible_cpu(cpu)
-			sum += *per_cpu_ptr(floor_hits[i], cpu);
-		seq_printf(m, "%s %lu %lu\n",
-			   strchr(floor_kps[i].symbol_name, ':') + 1, sum,
-			   floor_kps[i].nmissed);
+			sum += *per_cpu_ptr(floor_hits[k], cpu);
+		seq_printf(m, "%s %lu %lu\n", floor_sym(k), sum,
+			   ftrace ? 0 : floor_kps[k].nmissed);
 	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(hits);
 
-static int __init floor_init(void)
+static void floor_ftrace_off(unsigned int n)
 {
-	int i, ret;
+	while (n--) {
+		unregister_ftrace_function(&floor_ops[n].ops);
+		ftrace_free_filter(&floor_ops[n].ops);
+	}
+}
+
+static int floor_ftrace_on(void)
+{
+	struct ftrace_ops *ops;
+	const char *sym;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(floor_ops); i++) {
+		ops = &floor_ops[i].ops;
+		sym = floor_sym(floor_ops[i].kp);
+		ops->func = floor_fentry;
+		ret = ftrace_set_filter(ops, (unsigned char *)sym, strlen(sym), 1);
+		if (!ret) {
+			ret = register_ftrace_function(ops);
+			if (ret)
+				ftrace_free_filter(ops);
+		}
+		if (ret) {
+			pr_err("hooking %s failed: %d\n", sym, ret);
+			floor_ftrace_off(i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int floor_kprobes_on(void)
+{
+	unsigned int i;
+	int ret;
 
 	for (i = 0; i < ARRAY_SIZE(floor_kps); i++)
 		floor_kpp[i] = &floor_kps[i];
 	ret = register_kprobes(floor_kpp, ARRAY_SIZE(floor_kpp));
-	if (ret) {
+	if (ret)
 		pr_err("register_kprobes failed: %d\n", ret);
+	return ret;
+}
+
+static int __init floor_init(void)
+{
+	int ret = ftrace ? floor_ftrace_on() : floor_kprobes_on();
+
+	if (ret)
 		return ret;
-	}
 	floor_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("hits", 0444, floor_dir, NULL, &hits_fops);
 	return 0;
@@ -86,11 +167,14 @@ static int __init floor_init(void)
 static void __exit floor_exit(void)
 {
 	debugfs_remove_recursive(floor_dir);
-	unregister_kprobes(floor_kpp, ARRAY_SIZE(floor_kpp));
+	if (ftrace)
+		floor_ftrace_off(ARRAY_SIZE(floor_ops));
+	else
+		unregister_kprobes(floor_kpp, ARRAY_SIZE(floor_kpp));
 }
 
 module_init(floor_init);
 module_exit(floor_exit);
 
-MODULE_DESCRIPTION("TEST ONLY: three bare kprobes, one per-CPU increment each");
+MODULE_DESCRIPTION("TEST ONLY: three bare kprobes, or two bare ftrace callbacks, one per-CPU increment each");
 MODULE_LICENSE("GPL");
