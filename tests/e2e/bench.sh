@@ -3,7 +3,8 @@
 # `make bench`, guest side (irqpath.mode=bench): interrupt throughput with no
 # tracer, kvm_irqpath, bpftrace, tracefs kprobe events (recording, or counting
 # only: a filter rejects every record), the bare-kprobe floor and the
-# ftrace floor (two bare ftrace callbacks; both tests/modules/irqpath_floor.c),
+# ftrace floor (two bare ftrace callbacks) and the direct floor (two bare
+# ftrace direct calls; all three tests/modules/irqpath_floor.c),
 # interleaved in one boot; each
 # repetition starts one configuration later. Two workloads, one after the
 # other: irqfd (irqbench: eventfd writes) and edu (edufire: VFIO MSIs of
@@ -20,7 +21,7 @@ REPS=5
 SECS=3
 VMS=4
 GSIS=4
-CONFIGS="none kvm_irqpath irqpath_direct irqpath_latency bpftrace tracefs tracefs_count floor ftrace_floor"
+CONFIGS="none kvm_irqpath irqpath_direct irqpath_latency bpftrace tracefs tracefs_count floor ftrace_floor direct_floor"
 LOADS="irqfd edu"
 EDU_CHUNK=100
 for w in $(cat /proc/cmdline); do
@@ -181,6 +182,11 @@ floor_stop() { rmmod irqpath_floor; }
 ftrace_floor_start() { insmod $FLOOR ftrace=1; }
 ftrace_floor_hits() { floor_hits; }
 ftrace_floor_stop() { floor_stop; }
+
+# direct_floor: the same two through direct calls, as irqpath_direct takes.
+direct_floor_start() { insmod $FLOOR direct=1; }
+direct_floor_hits() { floor_hits; }
+direct_floor_stop() { floor_stop; }
 
 # ---- one run
 

@@ -14,6 +14,11 @@
  * one this_cpu_inc. kvm_irqpath's cost less this one's is its bodies'.
  * The filter is by name: xen-privcmd's irqfd_wakeup is not in the guest.
  *
+ * direct=1 (direct_floor): the same two functions through ftrace direct
+ * calls, to a stub built as kvm_irqpath's direct=1 stubs are (argument
+ * registers saved, one C call), whose C part does the same increment.
+ * kvm_irqpath direct=1 less this one is its bodies' cost there.
+ *
  * Hits: /sys/kernel/debug/irqpath_floor/hits, "<function> <hits> <missed>".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -25,9 +30,16 @@
 #include <linux/percpu.h>
 #include <linux/seq_file.h>
 
+#include "irqpath/ftrace_direct.h"
+#include "irqpath/probes.h"
+
 static bool ftrace;
 module_param(ftrace, bool, 0444);
 MODULE_PARM_DESC(ftrace, "two bare ftrace callbacks instead of three kprobes");
+
+static bool direct;
+module_param(direct, bool, 0444);
+MODULE_PARM_DESC(direct, "two bare ftrace direct calls instead of three kprobes");
 
 static DEFINE_PER_CPU(unsigned long, hits_wakeup);
 static DEFINE_PER_CPU(unsigned long, hits_inatomic);
@@ -73,6 +85,32 @@ static struct floor_ops floor_ops[] = { { .kp = 0 }, { .kp = 2 } };
 
 static struct dentry *floor_dir;
 
+void floor_direct_wakeup(struct ftrace_regs *fregs);
+void floor_direct_deliver(struct ftrace_regs *fregs);
+void floor_stub_wakeup(void);
+void floor_stub_deliver(void);
+IRQPATH_DIRECT_STUB(floor_stub_wakeup, floor_direct_wakeup);
+IRQPATH_DIRECT_STUB(floor_stub_deliver, floor_direct_deliver);
+
+/* direct=1: floor_ops[i]'s stub. */
+static void (*const floor_stubs[])(void) = {
+	floor_stub_wakeup, floor_stub_deliver,
+};
+
+void floor_direct_wakeup(struct ftrace_regs *fregs)
+{
+	preempt_disable_notrace();
+	this_cpu_inc(hits_wakeup);
+	preempt_enable_notrace();
+}
+
+void floor_direct_deliver(struct ftrace_regs *fregs)
+{
+	preempt_disable_notrace();
+	this_cpu_inc(hits_deliver);
+	preempt_enable_notrace();
+}
+
 static const char *floor_sym(unsigned int i)
 {
 	return strchr(floor_kps[i].symbol_name, ':') + 1;
@@ -109,9 +147,25 @@ DEFINE_SHOW_ATTRIBUTE(hits);
 static void floor_ftrace_off(unsigned int n)
 {
 	while (n--) {
-		unregister_ftrace_function(&floor_ops[n].ops);
+		if (direct)
+			irqpath_direct_unregister(&floor_ops[n].ops,
+						  (unsigned long)floor_stubs[n]);
+		else
+			unregister_ftrace_function(&floor_ops[n].ops);
 		ftrace_free_filter(&floor_ops[n].ops);
 	}
+}
+
+/* floor_ops[i]'s callback, or with direct=1 its direct call. */
+static int floor_ftrace_register(unsigned int i)
+{
+	struct ftrace_ops *ops = &floor_ops[i].ops;
+
+	if (direct)
+		return irqpath_direct_register(ops,
+					       (unsigned long)floor_stubs[i]);
+	ops->func = floor_fentry;
+	return register_ftrace_function(ops);
 }
 
 static int floor_ftrace_on(void)
@@ -124,10 +178,9 @@ static int floor_ftrace_on(void)
 	for (i = 0; i < ARRAY_SIZE(floor_ops); i++) {
 		ops = &floor_ops[i].ops;
 		sym = floor_sym(floor_ops[i].kp);
-		ops->func = floor_fentry;
 		ret = ftrace_set_filter(ops, (unsigned char *)sym, strlen(sym), 1);
 		if (!ret) {
-			ret = register_ftrace_function(ops);
+			ret = floor_ftrace_register(i);
 			if (ret)
 				ftrace_free_filter(ops);
 		}
@@ -155,7 +208,10 @@ static int floor_kprobes_on(void)
 
 static int __init floor_init(void)
 {
-	int ret = ftrace ? floor_ftrace_on() : floor_kprobes_on();
+	int ret;
+
+	ftrace |= direct;
+	ret = ftrace ? floor_ftrace_on() : floor_kprobes_on();
 
 	if (ret)
 		return ret;
@@ -176,5 +232,5 @@ static void __exit floor_exit(void)
 module_init(floor_init);
 module_exit(floor_exit);
 
-MODULE_DESCRIPTION("TEST ONLY: three bare kprobes, or two bare ftrace callbacks, one per-CPU increment each");
+MODULE_DESCRIPTION("TEST ONLY: three bare kprobes, or two bare ftrace callbacks or direct calls, one per-CPU increment each");
 MODULE_LICENSE("GPL");
