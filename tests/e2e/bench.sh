@@ -3,8 +3,9 @@
 # `make bench`, guest side (irqpath.mode=bench): interrupt throughput with no
 # tracer, kvm_irqpath, bpftrace, tracefs kprobe events (recording, or counting
 # only: a filter rejects every record), the bare-kprobe floor and the
-# ftrace floor (two bare ftrace callbacks) and the direct floor (two bare
-# ftrace direct calls; all three tests/modules/irqpath_floor.c),
+# ftrace floor (two bare ftrace callbacks), the direct floor (two bare
+# ftrace direct calls) and the ftrace floor with 32 loads or 32 tested
+# loads more per callback (all tests/modules/irqpath_floor.c),
 # interleaved in one boot; each
 # repetition starts one configuration later. Two workloads, one after the
 # other: irqfd (irqbench: eventfd writes) and edu (edufire: VFIO MSIs of
@@ -21,7 +22,7 @@ REPS=5
 SECS=3
 VMS=4
 GSIS=4
-CONFIGS="none kvm_irqpath irqpath_direct irqpath_latency bpftrace tracefs tracefs_count floor ftrace_floor direct_floor"
+CONFIGS="none kvm_irqpath irqpath_direct irqpath_latency bpftrace tracefs tracefs_count floor ftrace_floor direct_floor floor_loads floor_branches"
 LOADS="irqfd edu"
 EDU_CHUNK=100
 for w in $(cat /proc/cmdline); do
@@ -182,6 +183,16 @@ floor_stop() { rmmod irqpath_floor; }
 ftrace_floor_start() { insmod $FLOOR ftrace=1; }
 ftrace_floor_hits() { floor_hits; }
 ftrace_floor_stop() { floor_stop; }
+
+# floor_loads, floor_branches: the ftrace floor, each callback reading 32
+# words more (summed; or each tested by a branch): what a body's loads and
+# branches cost in this guest.
+floor_loads_start() { insmod $FLOOR ftrace=1 work=loads; }
+floor_loads_hits() { floor_hits; }
+floor_loads_stop() { floor_stop; }
+floor_branches_start() { insmod $FLOOR ftrace=1 work=branches; }
+floor_branches_hits() { floor_hits; }
+floor_branches_stop() { floor_stop; }
 
 # direct_floor: the same two through direct calls, as irqpath_direct takes.
 direct_floor_start() { insmod $FLOOR direct=1; }

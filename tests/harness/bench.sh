@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Benchmark: for each kernel build the guest and boot it in mode=bench
 # (tests/e2e/bench.sh): interrupts/s with no tracer, kvm_irqpath (plain, direct, hop timing on), bpftrace, tracefs
-# kprobe events, the bare-kprobe floor, the ftrace floor and the direct floor, interleaved; print a table per kernel and
+# kprobe events, the bare-kprobe floor, the ftrace floor (bare, or with 32 loads or tested loads
+# more per callback) and the direct floor, interleaved; print a table per kernel and
 # workload (irqfd: eventfd writes to MSI irqfds; edu: VFIO MSIs of the edu device).
 # Ends with "bench: N passed, N failed": the checks are that every run worked, rate > 0
 # and each tracer counted every write exactly once; never a performance goal.
 # env: BENCH_SCALE (short, the default: 1 rep of 1 s, for make check; or full),
 #      BENCH_REPS (full: 7), BENCH_SECS (full: 3), BENCH_VMS (4), BENCH_GSIS (4),
 #      BENCH_CONFIGS (comma-separated, default none,kvm_irqpath,irqpath_direct,irqpath_latency,
-#      bpftrace,tracefs,tracefs_count,floor,ftrace_floor,direct_floor),
+#      bpftrace,tracefs,tracefs_count,floor,ftrace_floor,direct_floor,floor_loads,floor_branches),
 #      BENCH_LOADS (comma-separated, default irqfd,edu),
 #      KERNELS (default in lane.sh), QEMU_TIMEOUT (default from the run count),
 #      BENCH_BUILD_ROOT (default $BUILD_ROOT/bench or build/bench: own build dirs, so
@@ -23,7 +24,7 @@ case $scale in
     full)  reps=${BENCH_REPS:-7} secs=${BENCH_SECS:-3} ;;
     *) echo "bench: BENCH_SCALE=short|full" >&2; exit 2 ;;
 esac
-configs=${BENCH_CONFIGS:-none,kvm_irqpath,irqpath_direct,irqpath_latency,bpftrace,tracefs,tracefs_count,floor,ftrace_floor,direct_floor}
+configs=${BENCH_CONFIGS:-none,kvm_irqpath,irqpath_direct,irqpath_latency,bpftrace,tracefs,tracefs_count,floor,ftrace_floor,direct_floor,floor_loads,floor_branches}
 loads=${BENCH_LOADS:-irqfd,edu}
 nconf=$(echo "$configs" | tr , '\n' | wc -l)
 nload=$(echo "$loads" | tr , '\n' | wc -l)

@@ -19,6 +19,11 @@
  * registers saved, one C call), whose C part does the same increment.
  * kvm_irqpath direct=1 less this one is its bodies' cost there.
  *
+ * ftrace=1 with work=loads or work=branches: each callback also reads 32
+ * words, summed (loads) or each tested by a branch never taken (branches):
+ * what a hook body's loads and branches cost in this guest, with nothing
+ * else changed. Under TCG that price is far from a real CPU's.
+ *
  * Hits: /sys/kernel/debug/irqpath_floor/hits, "<function> <hits> <missed>".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -32,6 +37,7 @@
 
 #include "irqpath/ftrace_direct.h"
 #include "irqpath/probes.h"
+#include "irqpath_floor.h"
 
 static bool ftrace;
 module_param(ftrace, bool, 0444);
@@ -40,6 +46,18 @@ MODULE_PARM_DESC(ftrace, "two bare ftrace callbacks instead of three kprobes");
 static bool direct;
 module_param(direct, bool, 0444);
 MODULE_PARM_DESC(direct, "two bare ftrace direct calls instead of three kprobes");
+
+static char *work = "none";
+module_param(work, charp, 0444);
+MODULE_PARM_DESC(work, "with ftrace=1: none, loads (32 per callback) or branches (32 loads, each tested)");
+
+enum floor_work { FLOOR_WORK_NONE, FLOOR_WORK_LOADS, FLOOR_WORK_BRANCHES };
+static const char *const floor_works[] = { "none", "loads", "branches" };
+static enum floor_work floor_work;
+
+#define FLOOR_WORDS	32
+static unsigned long floor_words[FLOOR_WORDS];
+static DEFINE_PER_CPU(unsigned long, floor_sink);
 
 static DEFINE_PER_CPU(unsigned long, hits_wakeup);
 static DEFINE_PER_CPU(unsigned long, hits_inatomic);
@@ -85,10 +103,6 @@ static struct floor_ops floor_ops[] = { { .kp = 0 }, { .kp = 2 } };
 
 static struct dentry *floor_dir;
 
-void floor_direct_wakeup(struct ftrace_regs *fregs);
-void floor_direct_deliver(struct ftrace_regs *fregs);
-void floor_stub_wakeup(void);
-void floor_stub_deliver(void);
 IRQPATH_DIRECT_STUB(floor_stub_wakeup, floor_direct_wakeup);
 IRQPATH_DIRECT_STUB(floor_stub_deliver, floor_direct_deliver);
 
@@ -116,6 +130,26 @@ static const char *floor_sym(unsigned int i)
 	return strchr(floor_kps[i].symbol_name, ':') + 1;
 }
 
+/* Four loads and no branch. */
+static __always_inline unsigned long floor_load4(const unsigned long *w)
+{
+	return READ_ONCE(w[0]) + READ_ONCE(w[1]) + READ_ONCE(w[2]) +
+	       READ_ONCE(w[3]);
+}
+
+/* Four loads, each tested by a branch never taken (the words stay 0). */
+static __always_inline void floor_test4(const unsigned long *w)
+{
+	if (unlikely(READ_ONCE(w[0])))
+		this_cpu_inc(floor_sink);
+	if (unlikely(READ_ONCE(w[1])))
+		this_cpu_inc(floor_sink);
+	if (unlikely(READ_ONCE(w[2])))
+		this_cpu_inc(floor_sink);
+	if (unlikely(READ_ONCE(w[3])))
+		this_cpu_inc(floor_sink);
+}
+
 static void floor_fentry(unsigned long ip, unsigned long parent_ip,
 			 struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
@@ -125,6 +159,52 @@ static void floor_fentry(unsigned long ip, unsigned long parent_ip,
 	this_cpu_inc(*floor_hits[f->kp]);
 	preempt_enable_notrace();
 }
+
+/*
+ * The work written out, not looped (a loop adds a branch per round), in
+ * callbacks of their own so that the bare one stays as it was.
+ */
+static void floor_fentry_loads(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+	struct floor_ops *f = container_of(op, struct floor_ops, ops);
+	const unsigned long *w = floor_words;
+
+	preempt_disable_notrace();
+	this_cpu_inc(*floor_hits[f->kp]);
+	this_cpu_add(floor_sink,
+		     floor_load4(w) + floor_load4(w + 4) + floor_load4(w + 8) +
+		     floor_load4(w + 12) + floor_load4(w + 16) +
+		     floor_load4(w + 20) + floor_load4(w + 24) +
+		     floor_load4(w + 28));
+	preempt_enable_notrace();
+}
+
+static void floor_fentry_branches(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
+{
+	struct floor_ops *f = container_of(op, struct floor_ops, ops);
+	const unsigned long *w = floor_words;
+
+	preempt_disable_notrace();
+	this_cpu_inc(*floor_hits[f->kp]);
+	floor_test4(w);
+	floor_test4(w + 4);
+	floor_test4(w + 8);
+	floor_test4(w + 12);
+	floor_test4(w + 16);
+	floor_test4(w + 20);
+	floor_test4(w + 24);
+	floor_test4(w + 28);
+	preempt_enable_notrace();
+}
+
+static const ftrace_func_t floor_funcs[] = {
+	[FLOOR_WORK_NONE] = floor_fentry,
+	[FLOOR_WORK_LOADS] = floor_fentry_loads,
+	[FLOOR_WORK_BRANCHES] = floor_fentry_branches,
+};
 
 static int hits_show(struct seq_file *m, void *v)
 {
@@ -164,7 +244,7 @@ static int floor_ftrace_register(unsigned int i)
 	if (direct)
 		return irqpath_direct_register(ops,
 					       (unsigned long)floor_stubs[i]);
-	ops->func = floor_fentry;
+	ops->func = floor_funcs[floor_work];
 	return register_ftrace_function(ops);
 }
 
@@ -210,6 +290,13 @@ static int __init floor_init(void)
 {
 	int ret;
 
+	ret = match_string(floor_works, ARRAY_SIZE(floor_works), work);
+	if (ret < 0 || (ret && (!ftrace || direct))) {
+		pr_err("work=%s: none, or loads or branches with ftrace=1\n",
+		       work);
+		return -EINVAL;
+	}
+	floor_work = ret;
 	ftrace |= direct;
 	ret = ftrace ? floor_ftrace_on() : floor_kprobes_on();
 
