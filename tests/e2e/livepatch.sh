@@ -9,6 +9,7 @@ LP_CALLS=/sys/module/irqpath_livepatch/parameters/calls
 lp_transition_done() { [ "$(cat $LP/transition 2>/dev/null)" = 0 ]; }
 lp_gone() { [ ! -e $LP ]; }
 lp_calls_are() { [ "$(cat $LP_CALLS)" = "$1" ]; }
+lp_unused() { [ "$(cat /sys/module/irqpath_livepatch/refcnt)" = 0 ]; }
 injects_are() { [ "$(stat "$A" irqfd_injects)" = "$1" ]; }
 lp_probe() { awk '$1 == "irqfd_inject" { print $3, $5 }' "$D/probes"; }
 
@@ -32,16 +33,20 @@ lp_apply() {
 }
 
 # lp_remove <label>: disable the patch, wait until it is gone, rmmod it.
+# The patch's sysfs directory goes before its free work drops the module
+# reference (klp_free_patch_finish), so rmmod waits for that too.
 lp_remove() {
 	check "$1: patch disabled" sh -c "echo 0 > $LP/enabled"
 	check "$1: unpatching completes, patch gone from sysfs" wait_for 300 lp_gone
+	check "$1: patch's module reference dropped" wait_for 100 lp_unused
 	check "$1: live patch unloads" rmmod irqpath_livepatch
 }
 
 # Whatever failed, leave no patch behind.
 lp_cleanup() {
 	[ -e $LP ] && echo 0 >$LP/enabled && wait_for 300 lp_gone
-	grep -q '^irqpath_livepatch ' /proc/modules && rmmod irqpath_livepatch
+	grep -q '^irqpath_livepatch ' /proc/modules && wait_for 100 lp_unused &&
+		rmmod irqpath_livepatch
 	true
 }
 
